@@ -1,0 +1,81 @@
+"""A remote SPARQL 1.1 server through SPARQLWrapper.
+
+The server must answer queries without GRAPH over the union of its named graphs (Oxigraph:
+`serve --union-default-graph`), as the embedded backend does.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+
+from rdflib import BNode, Graph, Literal, URIRef
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from app.backends.base import BackendError, BackendUnavailable, Bindings, QuerySyntaxError, SelectResult
+from app.backends.binding import bind_with_values
+
+class RemoteBackend:
+    name = "remote"
+
+    def __init__(self, endpoint: str, timeout_s: float = 30.0):
+        self.endpoint = endpoint
+        self.timeout_s = timeout_s
+
+    def _wrapper(self, query: str, bindings: Bindings | None, return_format: str) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(self.timeout_s))
+        wrapper.setQuery(bind_with_values(query, bindings))
+        wrapper.setReturnFormat(return_format)
+        return wrapper
+
+    def _call(self, wrapper: SPARQLWrapper):
+        try:
+            return wrapper.query()
+        except QueryBadFormed as error:
+            raise QuerySyntaxError(str(error)) from None
+        except (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError) as error:
+            raise BackendUnavailable(f"SPARQL endpoint {self.endpoint} unreachable: {error}") from None
+        except SPARQLWrapperException as error:
+            raise BackendError(str(error)) from None
+
+    def _json(self, query: str, bindings: Bindings | None) -> dict:
+        response = self._call(self._wrapper(query, bindings, JSON))
+        try:
+            return json.loads(response.response.read())
+        except (ValueError, OSError) as error:
+            raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
+
+    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
+        data = self._json(query, bindings)
+        variables = data["head"]["vars"]
+        rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in data["results"]["bindings"]]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        return bool(self._json(query, bindings)["boolean"])
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
+        response = self._call(self._wrapper(query, bindings, TURTLE))
+        graph = Graph()
+        graph.parse(data=response.response.read(), format="turtle")
+        return graph
+
+    def close(self) -> None:
+        pass
+
+
+def _term_from_json(value: dict) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    if "datatype" in value:
+        return Literal(value["value"], datatype=URIRef(value["datatype"]))
+    return Literal(value["value"])

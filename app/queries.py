@@ -1,0 +1,144 @@
+"""The named SPARQL queries of queries/*.rq, with their grlc-style `#+` metadata.
+
+Parameters follow the grlc convention: a variable `?_name` takes a string, `?_name_iri` an IRI,
+`?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals. Values are
+checked and turned into RDF terms here; backends bind them, nothing is pasted into query text.
+Each file declares its own prefixes, so it runs unchanged in grlc, TriplyDB or any SPARQL client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_DIR = ROOT / "queries"
+PARAMETER = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
+QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, unknown or malformed."""
+
+
+class QueryFileError(ValueError):
+    """A .rq file has a malformed header."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    variable: str
+    kind: str
+    default: str | None = None
+
+    def to_term(self, value: str) -> Node:
+        try:
+            if self.kind == "iri":
+                if not ABSOLUTE_IRI.match(value):
+                    raise ValueError("not an absolute IRI")
+                return URIRef(value)
+            if self.kind == "integer":
+                return Literal(int(value), datatype=XSD.integer)
+            if self.kind == "decimal":
+                return Literal(Decimal(value), datatype=XSD.decimal)
+            if self.kind == "date":
+                return Literal(date.fromisoformat(value), datatype=XSD.date)
+            if self.kind == "gyear":
+                if not re.fullmatch(r"-?\d{4,}", value):
+                    raise ValueError("not a year")
+                return Literal(value, datatype=XSD.gYear)
+        except (ValueError, InvalidOperation) as error:
+            raise ParameterError(f"parameter {self.name!r} must be {self.kind}: {value!r} ({error})") from None
+        return Literal(value)
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    form: str
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    example: str = ""
+
+    def bind(self, values: dict[str, str]) -> dict[str, Node]:
+        unknown = sorted(set(values) - set(self.parameters))
+        if unknown:
+            raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                                 f"it takes: {', '.join(self.parameters) or 'none'}")
+        bindings = {}
+        for name, parameter in self.parameters.items():
+            value = values.get(name, parameter.default)
+            if value is None:
+                raise ParameterError(f"query {self.name!r} needs parameter {name!r} ({parameter.kind})")
+            bindings[parameter.variable] = parameter.to_term(str(value))
+        return bindings
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
+                       for line in text.splitlines() if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        raise QueryFileError(f"{path}: header is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise QueryFileError(f"{path}: header must be '#+ key: value' lines")
+    form_match = QUERY_FORM.search(text)
+    if not form_match:
+        raise QueryFileError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    defaults = {}
+    for entry in meta.get("defaults") or []:
+        if isinstance(entry, dict):
+            defaults.update({str(k): str(v) for k, v in entry.items()})
+    parameters = {}
+    for match in PARAMETER.finditer(text):
+        name, kind = match.group(1), match.group(2) or "string"
+        variable = match.group(0)[1:]
+        parameters[name] = Parameter(name, variable, kind, defaults.get(name))
+    return NamedQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        form=form_match.group(1).upper(),
+        summary=str(meta.get("summary", "")).strip(),
+        description=str(meta.get("description", "")).strip(),
+        tags=[str(t) for t in meta.get("tags") or []],
+        parameters=parameters,
+        example=str(meta.get("example", "")).strip(),
+    )
+
+
+class QueryLibrary:
+    def __init__(self, queries: dict[str, NamedQuery]):
+        self.queries = queries
+
+    @classmethod
+    def load(cls, directory: Path = QUERY_DIR) -> "QueryLibrary":
+        return cls({q.name: q for q in map(parse_query_file, sorted(directory.glob("*.rq")))})
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.queries
+
+    def __iter__(self):
+        return iter(self.queries.values())
+
+    def get(self, name: str) -> NamedQuery:
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise KeyError(f"unknown query {name!r}; known: {', '.join(sorted(self.queries))}") from None
