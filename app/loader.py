@@ -7,6 +7,7 @@ Dataset for pySHACL and serialisation. A file that does not parse stops the whol
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from app.namespaces import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = (ROOT / "ontology", ROOT / "data")
+SOURCES_ENV = "IZA_SOURCES"  # os.pathsep-separated files or folders to load instead of the defaults
 GRAPH_BASE = BASE + "graph/"
 RDF_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
                 ".rdf": ox.RdfFormat.RDF_XML, ".trig": ox.RdfFormat.TRIG}
@@ -119,7 +121,12 @@ def to_rdflib_term(term) -> Node:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def source_files(paths=DEFAULT_SOURCES) -> list[Path]:
+def configured_sources() -> tuple[Path, ...]:
+    value = os.environ.get(SOURCES_ENV, "")
+    return tuple(Path(p) for p in value.split(os.pathsep) if p) or DEFAULT_SOURCES
+
+
+def source_files(paths) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_file():
@@ -153,6 +160,9 @@ def parse_file(path: Path, root: Path = ROOT) -> SourceFile:
     return SourceFile(path, graph_name(path, root), triples)
 
 
-def load_project(paths=DEFAULT_SOURCES, root: Path = ROOT) -> ProjectGraph:
-    """Parse every RDF file under `paths`; raises LoadError on the first file that fails."""
-    return ProjectGraph([parse_file(path, root) for path in source_files(paths)], root)
+def load_project(paths=None, root: Path = ROOT) -> ProjectGraph:
+    """Parse every RDF file under `paths` (default: $IZA_SOURCES or ontology/ and data/).
+
+    Raises LoadError on the first file that fails, so a half graph is never served.
+    """
+    return ProjectGraph([parse_file(path, root) for path in source_files(paths or configured_sources())], root)

@@ -1,0 +1,201 @@
+"""The `iza-kg` command line: serve, stats, query, export (validate and publish are added by their modules)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections import Counter
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from app.backends import Backend, BackendError
+from app.loader import LoadError, ProjectGraph, load_project
+from app.queries import NamedQuery, ParameterError, QueryFileError, QueryLibrary, parse_query_file
+from app.results import rows, to_python
+
+cli = typer.Typer(
+    help="iza-kg: a linked-data knowledge graph of Dutch regional IZA health-care plans. "
+    "The graph is read from ontology/ and data/, or from the files and folders in $IZA_SOURCES.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", envvar="IZA_SPARQL_ENDPOINT",
+                 help="Use this remote SPARQL 1.1 endpoint instead of the embedded graph."),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    trig = "trig"
+
+
+EXPORT_RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt11", "jsonld": "json-ld", "trig": "trig"}
+
+
+def fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def load_or_fail() -> ProjectGraph:
+    try:
+        project = load_project()
+    except LoadError as error:
+        fail(str(error))
+    for conflict in project.label_conflicts():
+        typer.echo(f"warning: {conflict}", err=True)
+    return project
+
+
+def open_backend(endpoint: str | None) -> Backend:
+    if endpoint:
+        from app.backends.remote import RemoteBackend
+
+        return RemoteBackend(endpoint)
+    from app.backends.embedded import EmbeddedBackend
+
+    return EmbeddedBackend.from_project(load_or_fail())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    endpoint: EndpointOption = None,
+) -> None:
+    """Serve the API, the SPARQL endpoint and the web pages (embedded graph unless --endpoint)."""
+    import os
+
+    import uvicorn
+
+    if endpoint:
+        os.environ["IZA_SPARQL_ENDPOINT"] = endpoint
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+
+
+@cli.command()
+def stats() -> None:
+    """Triples per source file and instances per class of the loaded graph."""
+    project = load_or_fail()
+    typer.echo(f"{'triples':>8}  source file")
+    for source in project.files:
+        typer.echo(f"{len(source.triples):>8}  {project.relative(source.path)}")
+    typer.echo(f"{len(project):>8}  total in {len(project.files)} files\n")
+    backend = open_backend(None)
+    result = backend.select(
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"
+    )
+    typer.echo(f"{'instances':>9}  class")
+    for row in result.rows:
+        typer.echo(f"{to_python(row['n']):>9}  {row['class']}")
+
+
+def resolve_query(name_or_file: str, library: QueryLibrary) -> NamedQuery:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query_file(path)
+    if name_or_file.removesuffix(".rq") in library:
+        return library.get(name_or_file.removesuffix(".rq"))
+    fail(f"no query named {name_or_file!r} and no such .rq file; known: {', '.join(sorted(library.queries))}")
+
+
+def parse_params(params: list[str]) -> dict[str, str]:
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--param must look like key=value, got {item!r}")
+        values[key] = value
+    return values
+
+
+def render_table(header: list[str], data: list[dict]) -> str:
+    cells = [[("" if row[h] is None else str(row[h])) for h in header] for row in data]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths)) for cell in cells]
+    return "\n".join(lines)
+
+
+@cli.command()
+def query(
+    name_or_file: Annotated[str, typer.Argument(help="A query name from queries/ (see GET /queries) or a path to a .rq file.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeat for more.")] = [],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    endpoint: EndpointOption = None,
+) -> None:
+    """Run a named query (or a .rq file) with bound parameters and print the results."""
+    try:
+        library = QueryLibrary.load()
+        named = resolve_query(name_or_file, library)
+        bindings = named.bind(parse_params(param))
+    except (ParameterError, QueryFileError) as error:
+        fail(str(error))
+    backend = open_backend(endpoint)
+    try:
+        if named.form == "ASK":
+            answer = backend.ask(named.text, bindings)
+            typer.echo(json.dumps({"boolean": answer}) if output is OutputFormat.json else str(answer).lower())
+            return
+        if named.form in ("CONSTRUCT", "DESCRIBE"):
+            typer.echo(backend.construct(named.text, bindings).serialize(format="turtle"))
+            return
+        result = backend.select(named.text, bindings)
+    except BackendError as error:
+        fail(f"{named.path}: {error}")
+    data = rows(result)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif output is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=result.variables, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(data)
+        typer.echo(buffer.getvalue(), nl=False)
+    else:
+        typer.echo(render_table(result.variables, data))
+        typer.echo(f"({len(data)} rows)")
+
+
+@cli.command()
+def export(
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF serialisation.")] = ExportFormat.ttl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+) -> None:
+    """Write the whole graph as one file. TriG keeps one named graph per source file; the others merge them."""
+    project = load_or_fail()
+    source = project.to_rdflib() if output_format is ExportFormat.trig else project.union_graph()
+    from app.namespaces import PREFIX_MAP
+
+    for prefix, namespace in PREFIX_MAP.items():
+        source.bind(prefix, namespace)
+    text = source.serialize(format=EXPORT_RDFLIB_FORMAT[output_format.value])
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
