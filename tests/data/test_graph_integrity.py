@@ -1,0 +1,78 @@
+"""Checks on the data as a whole: sources, closed-world vocabulary, namespaces, reference identifiers."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+from app.loader import ROOT, load_project
+from app.namespaces import IZA, PREFIX_MAP
+from tests.conftest import SHARED
+
+CHECK_QUOTES = SHARED / "tools" / "check_quotes.py"
+TERM_TYPES = {"Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "SymmetricProperty"}
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the project")
+def test_every_source_quote_occurs_in_its_source_document():
+    result = subprocess.run([sys.executable, str(CHECK_QUOTES), "--strict", str(ROOT / "data")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+    assert re.search(r"[1-9]\d* excerpts checked, 0 not found", result.stdout)
+
+
+def test_every_project_term_used_in_data_is_declared_in_the_ontology():
+    ontology = load_project([ROOT / "ontology"]).union_graph()
+    declared = {s for s, _, t in ontology.triples((None, RDF.type, None)) if t.split("#")[-1] in TERM_TYPES}
+    data = load_project([ROOT / "data"]).union_graph()
+    used = set()
+    for s, p, o in data:
+        used.add(p)
+        if p == RDF.type:
+            used.add(o)
+    undeclared = sorted(str(t) for t in used if str(t).startswith(str(IZA)) and t not in declared)
+    assert undeclared == []
+
+
+def test_no_namespace_is_used_with_the_wrong_scheme(project):
+    """http:// versus https:// slips (e.g. http://schema.org/ for https://schema.org/) are errors."""
+    wrong = {}
+    for namespace in PREFIX_MAP.values():
+        namespace = str(namespace)
+        scheme, rest = namespace.split("://", 1)
+        wrong["https://" + rest if scheme == "http" else "http://" + rest] = namespace
+    slips = sorted({str(t) for t in project.union_graph().all_nodes() if isinstance(t, URIRef)
+                    and any(str(t).startswith(w) for w in wrong)})
+    assert slips == []
+
+
+def test_all_31_zorgkantoorregios_with_their_cbs_codes(run_query):
+    regions = run_query("regions-reference")
+    assert len(regions) == 31
+    codes = {r["cbsCode"] for r in regions}
+    assert {"ZK21", "ZK23", "ZK17", "ZK01", "ZK33"} <= codes and not {"ZK05", "ZK15"} & codes
+    by_code = {r["cbsCode"]: r for r in regions}
+    assert by_code["ZK21"]["region"].endswith("/id/regio/gooi-en-vechtstreek")
+    assert by_code["ZK17"]["label"] == "Noord- en Midden-Limburg"
+
+
+def test_a_region_whose_plan_is_not_modelled_says_so_and_claims_no_plan(run_query):
+    regions = {r["cbsCode"]: r for r in run_query("regions-reference")}
+    modelled = {code for code, r in regions.items() if r["status"].endswith("/gemodelleerd")}
+    assert modelled == {"ZK17", "ZK21", "ZK23"}
+    assert all(r["status"].endswith("/niet-gemodelleerd") and r["plans"] == 0
+               for code, r in regions.items() if code not in modelled)
+
+
+def test_municipalities_carry_cbs_codes_and_matching_tooi_iris(project):
+    graph = project.union_graph()
+    municipalities = set(graph.subjects(RDF.type, IZA.Municipality))
+    assert len(municipalities) == 342
+    for municipality in municipalities:
+        code = str(graph.value(municipality, IZA.cbsCode))
+        tooi = str(graph.value(municipality, SKOS.exactMatch))
+        assert re.fullmatch(r"GM\d{4}", code)
+        assert tooi == f"https://identifier.overheid.nl/tooi/id/gemeente/{code.lower()}"
