@@ -328,3 +328,15 @@ def test_national_quotes_occur_in_their_documents():
                              str(ROOT / "data" / "national"), str(ROOT / "data" / "sources.ttl")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_other_iza_agreements_with_their_deadlines(run_query):
+    rows = run_query("iza-deadline", scheme=SCHEME + "iza-afspraken")
+    got = {r["criterion"].rsplit("/", 1)[1]: (r["deadline"], r["obligationLevel"].rsplit("/", 1)[1]) for r in rows}
+    assert got == {
+        "regiobeeld-en-regioplan": ("2023-12-31", "verplicht"),
+        "regionale-preventie-afspraken": ("2025-01-01", "beschrijvend"),
+        "mentale-gezondheidscentra": ("2025", "verplicht"),
+    }
+    (mgc,) = [r for r in rows if r["criterion"].endswith("mentale-gezondheidscentra")]
+    assert "Deze aanpak moet in 2025 gerealiseerd zijn." in quotes(mgc)
