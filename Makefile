@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test reference bench
+.PHONY: run test install install-test reference bench assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python assets
 	$(BIN)/python -m pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python assets
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# Browser assets of the web pages (YASGUI), from npm into app/static/vendor/ (git-ignored); never a CDN.
+assets:
+	npm ci --no-audit --no-fund
+	mkdir -p app/static/vendor/yasgui
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css app/static/vendor/yasgui/
 
 run: install
 	$(BIN)/iza-kg serve
