@@ -1,0 +1,110 @@
+"""GET /regions, /regions/{slug} (a profile) and /regions/{slug}/{section}."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.api.deps import BackendDep, LibraryDep
+from app.api.models import FundingAmount, RegionCounts, RegionProfile, RegionPublic, RegionsPublic, SectionPublic
+from app.api.service import SECTIONS, GraphService
+from app.api.tabular import TableFormat, csv_response, wants_csv
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+
+SectionName = Enum("SectionName", {s.name.replace("-", "_"): s.name for s in SECTIONS}, type=str)
+SECTION_BY_NAME = {s.name: s for s in SECTIONS}
+SlugPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100, description="A region slug, e.g. midden-nederland")]
+FormatQuery = Annotated[TableFormat | None, Query(alias="format", description="json or csv (else by Accept)")]
+REGION_COLUMNS = ["slug", "label", "cbsCode", "status", "plans", "municipalities", "partners", "transformations",
+                  "kpis", "fundingStatements", "iri"]
+
+
+def funding_of(service: GraphService, iri: str) -> list[FundingAmount]:
+    """The allocations and budgets a region states (not their lines)."""
+    return [
+        FundingAmount(label=row.get("itemLabel"), **{k: v for k, v in row.items() if k in FundingAmount.model_fields})
+        for row in service.run("compare-funding", region=iri)
+        if row["kind"] in ("allocation", "budget")
+    ]
+
+
+def region_public(service: GraphService, row: dict, with_funding: bool = True) -> RegionPublic:
+    counts = RegionCounts(**{k: row.get(k) or 0 for k in RegionCounts.model_fields})
+    modelled = counts.plans > 0
+    return RegionPublic(
+        iri=row["region"], slug=row["slug"], label=row.get("label"), cbsCode=row.get("cbsCode"),
+        status=row.get("status"), modelled=modelled, counts=counts,
+        funding=funding_of(service, row["region"]) if with_funding and modelled else [],
+    )
+
+
+@router.get("", response_model=RegionsPublic, summary="Regions with counts and the funding they state",
+            responses={200: {"content": {"text/csv": {}}}})
+def list_regions(
+    request: Request, backend: BackendDep, library: LibraryDep, fmt: FormatQuery = None,
+    all: Annotated[bool, Query(description="Include the zorgkantoorregio's whose plans are not modelled yet")] = False,
+):
+    """The regions whose plans the graph models (all 31 zorgkantoorregio's with `all=true`), each with counts
+    of plans, municipalities, partners, transformations and KPIs, and the allocations and budgets it states.
+    Query: `regions` (and `compare-funding` per region)."""
+    service = GraphService(backend, library)
+    rows = [row for row in service.regions() if all or row["plans"]]
+    if wants_csv(request, fmt):
+        data = [{**row, "iri": row["region"]} for row in rows]
+        return csv_response(data, REGION_COLUMNS, "regions")
+    data = [region_public(service, row) for row in rows]
+    return RegionsPublic(data=data, count=len(data))
+
+
+@router.get("/{slug}", response_model=RegionProfile, summary="A region's profile")
+def region_profile(slug: SlugPath, backend: BackendDep, library: LibraryDep):
+    """Plans, municipalities, partners by role, challenges, transformations with solution directions, priority
+    tasks, preconditions, funding, KPIs, governance, key figures and more, each from a named query
+    (see `queries`). Sections the graph has nothing for are empty lists. Unknown slug: 404 with the known slugs."""
+    service = GraphService(backend, library)
+    row = service.region(slug)
+    plans = [p["plan"] for p in service.run("region-plans", region=row["region"])]
+    sections, queries = {}, {}
+    for section in SECTIONS:
+        queries[section.name], sections[section.name] = service.section(section, row["region"], plans)
+    return RegionProfile(region=region_public(service, row), sections=sections, queries=queries)
+
+
+@router.get("/{slug}/{section}", response_model=SectionPublic, summary="One section of a region's profile",
+            responses={200: {"content": {"text/csv": {}}}})
+def region_section(request: Request, slug: SlugPath, section: SectionName, backend: BackendDep, library: LibraryDep,
+                   fmt: FormatQuery = None):
+    """One section of the profile as a table (JSON or CSV). Unknown section: 422; unknown region: 404."""
+    service = GraphService(backend, library)
+    row = service.region(slug)
+    plans = [p["plan"] for p in service.run("region-plans", region=row["region"])]
+    spec = SECTION_BY_NAME[section.value]
+    query, data = service.section(spec, row["region"], plans)
+    if wants_csv(request, fmt):
+        columns = list(dict.fromkeys(k for r in data for k in r))
+        if query and not columns:
+            named = library.get(query)
+            columns = (["plan"] if "plan" in named.parameters else []) + _select_variables(named.text)
+        return csv_response(data, columns, f"{slug}-{section.value}")
+    return SectionPublic(region=slug, section=section.value, query=query, data=data, count=len(data))
+
+
+def _select_variables(text: str) -> list[str]:
+    """Column names for an empty CSV, read from the SELECT clause (projected variables and AS names)."""
+    head = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
+    names, depth, after_as = [], 0, False
+    for token in re.findall(r"\(|\)|\?\w+|\bAS\b", head.group(1) if head else "", re.IGNORECASE):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token.upper() == "AS":
+            after_as = True
+        elif depth == 0 or after_as:
+            names.append(token[1:])
+            after_as = False
+    return list(dict.fromkeys(names))

@@ -1,0 +1,354 @@
+"""The SPARQL 1.1 Protocol endpoint /sparql: read-only, through the same Backend as every other route.
+
+- GET ?query=, POST form-encoded (query=), POST application/sparql-query.
+- SELECT/ASK answers as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or
+  RDF/XML, chosen by Accept (tables below) or by a `format` parameter (as SPARQLWrapper sends it).
+- The default graph is the union of the named graphs (one per source file) on both backends. One
+  `default-graph-uri` is honoured by evaluating the query's WHERE group inside `GRAPH <that graph>`.
+- Refused: SPARQL Update (403), SERVICE (403), several default-graph-uri or named-graph-uri (400).
+- Syntax errors: 400 with the parser's message. SELECT answers are cut off at IZA_MAX_ROWS rows (header
+  `X-Result-Capped`); a query running past IZA_QUERY_TIMEOUT_S gets 504.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from xml.sax.saxutils import escape as xml_escape
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pyparsing import ParseBaseException
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from app.api.deps import BackendDep, SettingsDep
+from app.backends import Backend, QuerySyntaxError, SelectResult
+from app.backends.binding import _where_group_start, term_to_sparql
+from app.api.tabular import negotiate
+from app.core.config import Settings
+from app.namespaces import PREFIX_MAP
+from app.queries import ABSOLUTE_IRI
+
+log = logging.getLogger("iza_kg.sparql")
+router = APIRouter(tags=["sparql"])
+
+# SELECT and ASK results. Specs: SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/),
+# XML (https://www.w3.org/TR/rdf-sparql-XMLres/), CSV and TSV (https://www.w3.org/TR/sparql11-results-csv-tsv/).
+RESULT_MEDIA_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "text/javascript": "json",
+    "application/javascript": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+RESULT_CONTENT_TYPE = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+# CONSTRUCT and DESCRIBE results: media type -> the canonical media type answered.
+# Turtle https://www.w3.org/TR/turtle/, N-Triples https://www.w3.org/TR/n-triples/,
+# JSON-LD https://www.w3.org/TR/json-ld11/, RDF/XML https://www.w3.org/TR/rdf-syntax-grammar/
+RDF_MEDIA_TYPES = {
+    "text/turtle": "text/turtle",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "text/plain": "application/n-triples",
+    "application/ld+json": "application/ld+json",
+    "application/json": "application/ld+json",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
+RDFLIB_FORMAT = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt11",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "pretty-xml",
+}
+# The `format` (or `output`, `results`) parameter, as SPARQLWrapper and browsers send it.
+FORMAT_PARAMETER = {
+    "json": ("json", "application/ld+json"), "xml": ("xml", "application/rdf+xml"), "csv": ("csv", None),
+    "tsv": ("tsv", None), "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
+    "json-ld": (None, "application/ld+json"), "jsonld": (None, "application/ld+json"),
+    "rdf": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
+}
+QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+class Refused(HTTPException):
+    pass
+
+
+# -- checking the request ------------------------------------------------------------------------
+
+
+def contains(node, name: str) -> bool:
+    if isinstance(node, CompValue):
+        return node.name == name or any(contains(v, name) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(contains(v, name) for v in node)
+    if hasattr(node, "asList") and not isinstance(node, str):
+        return any(contains(v, name) for v in node)
+    return False
+
+
+def check_query(text: str) -> str:
+    """The query form; raises 400 with the parser's message, 403 for an update or SERVICE."""
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as error:
+        try:
+            parseUpdate(text)
+        except ParseBaseException:
+            raise HTTPException(400, f"SPARQL syntax error: {error}") from None
+        raise Refused(403, "This endpoint is read-only: SPARQL Update requests are refused.") from None
+    if contains(parsed, "ServiceGraphPattern"):
+        raise Refused(403, "SERVICE is refused: this endpoint does not call other SPARQL servers.")
+    return QUERY_FORMS[parsed[1].name]
+
+
+def scope_to_graph(text: str, graph_iri: str) -> str:
+    """Evaluate the query's WHERE group inside GRAPH <graph_iri> (the IRI checked and re-serialised)."""
+    if not ABSOLUTE_IRI.match(graph_iri):
+        raise HTTPException(400, f"default-graph-uri is not an absolute IRI: {graph_iri!r}")
+    start = _where_group_start(text)
+    end = _group_end(text, start)
+    return f"{text[:start]} GRAPH {term_to_sparql(URIRef(graph_iri))} {{ {text[start:end]} }} {text[end:]}"
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index of the '}' closing the group opened just before `start` (skips IRIs, strings, comments)."""
+    depth, i, n = 1, start, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        if char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            i = text.index(">", i) + 1
+            continue
+        if char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            end = text.find(quote, i + len(quote))
+            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
+                end = text.find(quote, end + 1)
+            i = (end if end > 0 else n) + len(quote)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise QuerySyntaxError("unbalanced braces in the WHERE group")
+
+
+# -- writing results -----------------------------------------------------------------------------
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def write_json(result: SelectResult | bool) -> str:
+    if isinstance(result, bool):
+        return json.dumps({"head": {}, "boolean": result})
+    return json.dumps({"head": {"vars": result.variables},
+                       "results": {"bindings": [{k: _json_term(v) for k, v in row.items()} for row in result.rows]}},
+                      ensure_ascii=False)
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{xml_escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{xml_escape(str(term))}</bnode>"
+    attrs = ""
+    if term.language:
+        attrs = f' xml:lang="{xml_escape(term.language)}"'
+    elif term.datatype and term.datatype != XSD.string:
+        attrs = f' datatype="{xml_escape(str(term.datatype))}"'
+    return f"<literal{attrs}>{xml_escape(str(term))}</literal>"
+
+
+def write_xml(result: SelectResult | bool) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    if isinstance(result, bool):
+        out += ["</head>", f"<boolean>{'true' if result else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out)
+    out += [f'<variable name="{v}"/>' for v in result.variables] + ["</head>", "<results>"]
+    for row in result.rows:
+        out.append("<result>" + "".join(f'<binding name="{k}">{_xml_term(v)}</binding>' for k, v in row.items()) + "</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out)
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def write_csv(result: SelectResult | bool) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if isinstance(result, bool):
+        writer.writerows([["boolean"], ["true" if result else "false"]])
+    else:
+        writer.writerow(result.variables)
+        writer.writerows([[_csv_value(row.get(v)) for v in result.variables] for row in result.rows])
+    return buffer.getvalue()
+
+
+def _tsv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def write_tsv(result: SelectResult | bool) -> str:
+    if isinstance(result, bool):
+        return "?boolean\n" + ("true" if result else "false") + "\n"
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(_tsv_value(row.get(v)) for v in result.variables) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
+
+
+def serialize_graph(graph: Graph, rdflib_format: str) -> bytes:
+    for prefix, namespace in PREFIX_MAP.items():
+        graph.bind(prefix, namespace)
+    data = graph.serialize(format=rdflib_format)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+# -- the endpoint --------------------------------------------------------------------------------
+
+
+async def read_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
+    """The query text and the other protocol parameters, from the URL and (for POST) the body."""
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/sparql-update":
+            raise Refused(403, "This endpoint is read-only: SPARQL Update requests are refused.")
+        if content_type == "application/sparql-query":
+            return (await request.body()).decode("utf-8"), params
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.form()
+            for key, value in form.multi_items():
+                params.setdefault(key, []).append(str(value))
+        else:
+            raise HTTPException(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+    if "update" in params:
+        raise Refused(403, "This endpoint is read-only: SPARQL Update requests are refused.")
+    queries = params.pop("query", [])
+    if len(queries) > 1:
+        raise HTTPException(400, "give exactly one query parameter")
+    return (queries[0] if queries else None), params
+
+
+def choose_format(request: Request, params: dict[str, list[str]], form: str) -> str:
+    asked = next((params[k][0].lower() for k in ("format", "output", "results") if k in params), None)
+    tabular = form in ("SELECT", "ASK")
+    if asked in FORMAT_PARAMETER:
+        choice = FORMAT_PARAMETER[asked][0 if tabular else 1]
+        if choice:
+            return choice
+    table = RESULT_MEDIA_TYPES if tabular else RDF_MEDIA_TYPES
+    default = "json" if tabular else "text/turtle"
+    chosen = negotiate(request.headers.get("accept"), table, default)
+    if chosen is None:
+        offered = ", ".join(sorted(set(table)))
+        raise HTTPException(406, f"cannot answer a {form} query as {request.headers.get('accept')!r}; offered: {offered}")
+    return chosen
+
+
+def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str) -> Response:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return Response(serialize_graph(backend.construct(text), RDFLIB_FORMAT[fmt]), media_type=fmt)
+    if form == "ASK":
+        return Response(WRITERS[fmt](backend.ask(text)), media_type=RESULT_CONTENT_TYPE[fmt])
+    result = backend.select(text)
+    headers = {}
+    if len(result.rows) > settings.max_rows:
+        result = SelectResult(result.variables, result.rows[: settings.max_rows])
+        headers["X-Result-Capped"] = (f"results cut off at {settings.max_rows} rows (IZA_MAX_ROWS); "
+                                      "use LIMIT and OFFSET to page through them")
+    return Response(WRITERS[fmt](result), media_type=RESULT_CONTENT_TYPE[fmt], headers=headers)
+
+
+USAGE = {
+    "endpoint": "/sparql",
+    "description": "SPARQL 1.1 query endpoint (read-only). The default graph is the union of all named graphs "
+                   "(one per source file, https://w3id.org/iza-kg/graph/...).",
+    "usage": ["GET /sparql?query=...", "POST /sparql (application/x-www-form-urlencoded, query=...)",
+              "POST /sparql (application/sparql-query)"],
+    "results": sorted(set(RESULT_CONTENT_TYPE.values()) | set(RDFLIB_FORMAT)),
+}
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint (read-only)",
+                  responses={200: {"content": {m: {} for m in list(RESULT_CONTENT_TYPE.values()) + list(RDFLIB_FORMAT)}},
+                             400: {"description": "syntax error (the parser's message)"},
+                             403: {"description": "update or SERVICE refused"},
+                             504: {"description": "query ran past the time limit"}})
+async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
+    """GET `?query=`, POST form-encoded or POST `application/sparql-query`. The default graph is the union of
+    the named graphs, one per source file, on both backends; one `default-graph-uri` narrows it to that graph."""
+    text, params = await read_request(request)
+    if text is None:
+        return JSONResponse(USAGE)
+    form = check_query(text)
+    if params.get("named-graph-uri"):
+        raise HTTPException(400, "named-graph-uri is not supported: every source file is already a named graph; "
+                                 "use GRAPH <https://w3id.org/iza-kg/graph/...> in the query")
+    default_graphs = params.get("default-graph-uri", [])
+    if len(default_graphs) > 1:
+        raise HTTPException(400, "give at most one default-graph-uri")
+    if default_graphs:
+        text = scope_to_graph(text, default_graphs[0])
+    fmt = choose_format(request, params, form)
+    return await run_in_threadpool(execute, backend, settings, text, form, fmt)
+
