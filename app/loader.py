@@ -25,6 +25,7 @@ GRAPH_BASE = BASE + "graph/"
 RDF_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
                 ".rdf": ox.RdfFormat.RDF_XML, ".trig": ox.RdfFormat.TRIG}
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class LoadError(Exception):
@@ -117,6 +118,9 @@ def to_rdflib_term(term) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            # RDF 1.1 plain literals are xsd:string; rdflib compares them equal only without a datatype.
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 

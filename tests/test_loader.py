@@ -45,3 +45,13 @@ def test_two_labels_in_one_language_across_files_are_reported():
 
 def test_the_project_graph_has_no_label_conflicts(project):
     assert [str(c) for c in project.label_conflicts()] == []
+
+
+def test_plain_literals_stay_plain_for_rdflib(tmp_path):
+    """A Turtle "EUR" must equal rdflib's Literal("EUR"), or SHACL sh:in/sh:hasValue checks misfire."""
+    from rdflib import Literal, URIRef
+
+    data = tmp_path / "amount.ttl"
+    data.write_text('<https://example.org/a> <https://schema.org/currency> "EUR" .\n')
+    graph = load_project([data]).union_graph()
+    assert (URIRef("https://example.org/a"), URIRef("https://schema.org/currency"), Literal("EUR")) in graph
