@@ -18,6 +18,7 @@ from app.api.service import UnknownSlug
 from app.backends import Backend, BackendError, BackendUnavailable, QuerySyntaxError
 from app.core.config import Settings, get_settings
 from app.queries import QUERY_DIR, ParameterError, QueryFileError, QueryLibrary, parse_query_file
+from app.web import routes as web
 
 log = logging.getLogger("iza_kg.api")
 
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.state.backend = limited(backend, settings) if backend is not None else None
     app.state.library, app.state.unreadable_queries = load_library()
     install_error_handlers(app)
+    app.include_router(web.router)  # the web pages; first, so browsers (Accept: text/html) get the home page at /
+    app.mount("/static", web.static_files(), name="static")
     for module in (root, regions, compare, themes, frameworks, search, queries, sparql, validate):
         app.include_router(module.router)
     return app

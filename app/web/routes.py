@@ -242,3 +242,10 @@ def sparql_editor(request: Request, library: LibraryDep, lang: Lang = DEFAULT_LA
     ctx = context(request, lang, "sparql_editor", translate("sparql_editor", lang), saved=saved,
                   saved_json=json.dumps(saved, ensure_ascii=False).replace("</", "<\\/"))
     return render(request, "sparql.html", ctx)
+
+
+def static_files():
+    """The app's CSS, scripts and vendored YASGUI, mounted at /static by app.main."""
+    from fastapi.staticfiles import StaticFiles
+
+    return StaticFiles(directory=str(STATIC))
