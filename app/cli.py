@@ -177,9 +177,27 @@ def query(
 def export(
     output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF serialisation.")] = ExportFormat.ttl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    all_dir: Annotated[Optional[Path], typer.Option(
+        "--all", help="Write the whole publication into this folder instead: Turtle, N-Triples (gzip), TriG and "
+        "JSON-LD dumps, catalog.ttl (DCAT-AP-NL) and void.ttl, and def/index.html (ontology docs). "
+        "Deterministic: same input, same bytes.")] = None,
+    base: Annotated[Optional[str], typer.Option(
+        "--base", envvar="IZA_BASE_IRI", help="Base of the download and endpoint URLs in catalog.ttl and void.ttl "
+        "(with --all; default https://w3id.org/iza-kg/).")] = None,
 ) -> None:
     """Write the whole graph as one file. TriG keeps one named graph per source file; the others merge them."""
     project = load_or_fail()
+    if all_dir is not None:
+        from app.namespaces import BASE
+        from app.ontology_docs import OntologyDocs
+        from app.publication import build_publication
+
+        publication = build_publication(project, base or BASE)
+        for path in publication.write(all_dir):
+            typer.echo(f"wrote {path} ({path.stat().st_size} bytes)", err=True)
+        docs = OntologyDocs.build()
+        typer.echo(f"wrote {docs.write(all_dir / 'def')} ({len(docs.anchors)} terms)", err=True)
+        return
     source = project.to_rdflib() if output_format is ExportFormat.trig else project.union_graph()
     from app.namespaces import PREFIX_MAP
 
@@ -191,6 +209,29 @@ def export(
         typer.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)
+
+
+@cli.command()
+def publish(
+    endpoint: Annotated[str, typer.Option("--endpoint", envvar="IZA_SPARQL_ENDPOINT",
+                                          help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")],
+    store: Annotated[Optional[str], typer.Option(help="Its Graph Store Protocol endpoint (default: the query "
+                                                 "endpoint with /query or /sparql replaced by /store, as on Oxigraph).")] = None,
+) -> None:
+    """Load the graph into a SPARQL server: one named graph per source file (Graph Store Protocol PUT), replacing
+    what was there. Serve it with a union default graph (oxigraph serve --union-default-graph)."""
+    from app.core.publish import PublishError, graph_store_url
+    from app.core.publish import publish as publish_project
+
+    project = load_or_fail()
+    target = store or graph_store_url(endpoint)
+    try:
+        done = publish_project(project, target)
+    except PublishError as error:
+        fail(str(error))
+    for item in done:
+        typer.echo(f"{item.triples:>8}  {item.graph}")
+    typer.echo(f"{sum(i.triples for i in done):>8}  triples in {len(done)} named graphs at {target}")
 
 
 def main() -> None:
