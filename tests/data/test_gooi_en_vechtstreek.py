@@ -302,3 +302,14 @@ def test_collaboration_agenda_term_themes_and_programmes(graph):
                                               "Beleidsplan Bescherming en opvang"]
     targets = {int(graph.value(t, IZA.targetValue)) for t in graph.objects(programmes[0], IZA.statedTarget)}
     assert targets == {30, 20}
+
+
+def test_g1_municipalities_of_the_collaboration_agenda_with_cbs_codes(run_query, library):
+    if "region-municipalities" not in library:
+        pytest.skip("query region-municipalities not present")
+    rows = run_query("region-municipalities", area=AGENDA)
+    assert [(r["label"], r["cbsCode"]) for r in rows] == [
+        ("Blaricum", "GM0376"), ("Eemnes", "GM0317"), ("Gooise Meren", "GM1942"), ("Hilversum", "GM0402"),
+        ("Huizen", "GM0406"), ("Laren", "GM0417"), ("Wijdemeren", "GM1696")]
+    # Only Hilversum's membership of the zorgkantoorregio is stated in the documents.
+    assert [r["label"] for r in run_query("region-municipalities", area=REGION)] == ["Hilversum"]
