@@ -1,0 +1,454 @@
+"""SHACL validation of the project graph and the IZA compliance matrix built from it.
+
+Shapes live in ../shapes/: `integrity*.ttl` (the gate: the project's data must conform) and `iza-*.ttl`
+(findings on plans against the IZA criteria, the VNG work agenda and the transformation-plan rules).
+Validation runs pySHACL with standard SHACL Core and SHACL-SPARQL only (no inference, no advanced
+features), on the union of ontology/ and data/, so the ontology's rdfs:subClassOf statements drive
+sh:targetClass as the SHACL spec says.
+
+Use from the API:
+
+    run = validate(project, shapes="all")          # one pySHACL run, reusable
+    run.compliance(region_slug=None)                # JSON-able matrix (GET /validate)
+    run.compliance(region_slug="midden-nederland")  # one column (GET /regions/{slug}/compliance)
+    run.report_turtle()                             # the sh:ValidationReport as Turtle
+
+or the one-call helpers `compliance_report(...)` and `report_turtle(...)`. An unknown region slug raises
+UnknownRegion (a KeyError), which a route turns into a 404.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from app.loader import ROOT, ProjectGraph
+from app.namespaces import BASE, IZA, PREFIX_MAP, SH, id_iri
+
+SHAPES_DIR = ROOT / "shapes"
+IZASH = Namespace(BASE + "shapes/")  # the shapes' namespace (prefix izash:)
+SHAPE_SETS = {
+    "integrity": ("integrity*.ttl",),
+    "iza": ("iza-*.ttl",),
+    "all": ("integrity*.ttl", "iza-*.ttl"),
+}
+SEVERITY_ORDER = {"conforms": 0, "info": 1, "warning": 2, "violation": 3}
+SEVERITY_NAME = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+NOT_YET_DEFINED = URIRef(id_iri("status", "nog-niet-vastgesteld"))
+MODELLED = URIRef(id_iri("modelleerstatus", "gemodelleerd"))
+PART_PROPERTIES_QUERY = """
+SELECT DISTINCT ?plan ?part WHERE {
+    ?plan iza:forRegion ?region .
+    { ?plan ?p ?part . } UNION { ?plan ?p ?mid . ?mid ?q ?part . ?q rdfs:subPropertyOf* dcterms:hasPart . }
+    ?p rdfs:subPropertyOf* dcterms:hasPart .
+}"""
+
+
+class UnknownRegion(KeyError):
+    """No modelled zorgkantoorregio has this slug."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Shapes
+# --------------------------------------------------------------------------------------------------
+
+
+def shape_files(shapes: str = "all", directory: Path = SHAPES_DIR) -> list[Path]:
+    if shapes not in SHAPE_SETS:
+        raise ValueError(f"unknown shape set {shapes!r}; choose one of {', '.join(SHAPE_SETS)}")
+    files: list[Path] = []
+    for pattern in SHAPE_SETS[shapes]:
+        files.extend(sorted(directory.glob(pattern)))
+    return files
+
+
+@lru_cache(maxsize=8)
+def _load_shapes(files: tuple[Path, ...]) -> Graph:
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    for prefix, namespace in PREFIX_MAP.items():
+        graph.bind(prefix, namespace)
+    graph.bind("izash", IZASH)
+    return graph
+
+
+def load_shapes(shapes: str = "all", directory: Path = SHAPES_DIR) -> Graph:
+    """The shapes graph of a set ('integrity', 'iza' or 'all'); parsed once and cached, do not modify."""
+    return _load_shapes(tuple(shape_files(shapes, directory)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Running pySHACL
+# --------------------------------------------------------------------------------------------------
+
+
+def as_graph(source) -> Graph:
+    """One rdflib Graph (the union) from a ProjectGraph, an rdflib Dataset or Graph."""
+    if isinstance(source, ProjectGraph):
+        return source.union_graph()
+    if isinstance(source, Dataset):
+        union = Graph()
+        for s, p, o, _ in source.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+    if isinstance(source, Graph):
+        return source
+    raise TypeError(f"cannot validate a {type(source).__name__}")
+
+
+@dataclass
+class Evidence:
+    node: str
+    label: str | None
+    quotes: list[str]
+    kind: str  # "not-yet-defined", "recorded-absence", "value"
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"node": self.node, "label": self.label, "kind": self.kind, "quotes": self.quotes,
+                "notes": self.notes, "sources": self.sources}
+
+
+@dataclass
+class Finding:
+    shape: URIRef
+    severity: str
+    focus_node: Node
+    focus_label: str | None
+    value: Node | None
+    path: str | None
+    messages: dict[str, list[str]]
+    evidence: list[Evidence]
+    region: str | None  # slug of the zorgkantoorregio the focus node belongs to, if any
+
+    @property
+    def reason(self) -> str:
+        kinds = {e.kind for e in self.evidence}
+        for kind in ("not-yet-defined", "recorded-absence"):
+            if kind in kinds:
+                return kind
+        return "missing-or-invalid"
+
+    def to_dict(self) -> dict:
+        return {
+            "shape": str(self.shape),
+            "severity": self.severity,
+            "focusNode": str(self.focus_node),
+            "focusLabel": self.focus_label,
+            "value": None if self.value is None else str(self.value),
+            "path": self.path,
+            "message": {lang: " ".join(texts) for lang, texts in self.messages.items()},
+            "reason": self.reason,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass
+class ValidationRun:
+    data: Graph
+    shapes: Graph
+    shape_set: str
+    conforms: bool
+    report: Graph
+    findings: list[Finding]
+    seconds: float
+
+    # ---- the matrix ------------------------------------------------------------------------------
+
+    def regions(self) -> dict[str, URIRef]:
+        """slug -> IRI of the zorgkantoorregio's whose plans the graph models."""
+        found = {}
+        for region in self.data.subjects(IZA.planStatus, MODELLED):
+            slug = self.data.value(region, IZA.slug)
+            found[str(slug) if slug else str(region).rsplit("/", 1)[-1]] = region
+        return dict(sorted(found.items()))
+
+    def rows(self) -> list[dict]:
+        """One row per criterion (iza shapes) or per shape (integrity), in document order."""
+        rows: dict[str, dict] = {}
+        for shape in sorted(set(self.shapes.subjects(SH.name, None)), key=str):
+            if not isinstance(shape, URIRef) or not _is_checking_shape(self.shapes, shape):
+                continue
+            criterion = self.shapes.value(shape, DCTERMS.subject)
+            key = str(criterion) if criterion is not None else str(shape)
+            row = rows.setdefault(key, {"id": key, "group": _group(self.shapes, shape), "criterion": None, "shapes": []})
+            if criterion is not None and row["criterion"] is None:
+                row["criterion"] = self.describe_criterion(criterion)
+            row["shapes"].append(self.describe_shape(shape))
+        ordered = sorted(rows.values(), key=lambda r: (r["group"], _order(r), r["id"]))
+        return ordered
+
+    def compliance(self, region_slug: str | None = None) -> dict:
+        """The criteria x regions matrix as plain JSON-able data."""
+        regions = self.regions()
+        if region_slug is not None:
+            if region_slug not in regions:
+                raise UnknownRegion(region_slug)
+            regions = {region_slug: regions[region_slug]}
+        applicable = {slug: self._target_instances(region) for slug, region in regions.items()}
+        matrix = []
+        for row in self.rows():
+            shape_iris = {s["id"] for s in row["shapes"]}
+            cells = {}
+            for slug, region in regions.items():
+                findings = [f for f in self.findings if str(f.shape) in shape_iris and f.region == slug]
+                if findings:
+                    status = max((f.severity for f in findings), key=SEVERITY_ORDER.__getitem__)
+                elif row["group"].startswith("integrity") or any(
+                        _targets_overlap(self.shapes, URIRef(s), applicable[slug], self.data) for s in shape_iris):
+                    status = "conforms"
+                else:
+                    status = "not-applicable"
+                cells[slug] = {"status": status, "findings": [f.to_dict() for f in findings]}
+            matrix.append({**row, "cells": cells})
+        other = [f.to_dict() for f in self.findings if f.region is None or f.region not in regions]
+        return {
+            "shapes": self.shape_set,
+            "conforms": self.conforms,
+            "seconds": round(self.seconds, 3),
+            "regions": [{"slug": slug, "iri": str(iri), "label": _label(self.data, iri)} for slug, iri in regions.items()],
+            "summary": {slug: _summary(matrix, slug) for slug in regions},
+            "matrix": matrix,
+            "otherFindings": other if region_slug is None else [],
+        }
+
+    def report_turtle(self) -> str:
+        for prefix, namespace in PREFIX_MAP.items():
+            self.report.bind(prefix, namespace)
+        self.report.bind("izash", IZASH)
+        return self.report.serialize(format="turtle")
+
+    def violations(self, group: str | None = None) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"
+                and (group is None or _group(self.shapes, f.shape).startswith(group))]
+
+    # ---- descriptions ------------------------------------------------------------------------------
+
+    def describe_shape(self, shape: URIRef) -> dict:
+        return {
+            "id": str(shape),
+            "severity": SEVERITY_NAME.get(self.shapes.value(shape, SH.severity), "violation"),
+            "name": _texts(self.shapes, shape, SH.name),
+            "description": _texts(self.shapes, shape, SH.description),
+        }
+
+    def describe_criterion(self, criterion: URIRef) -> dict:
+        graph = self.data
+        return {
+            "iri": str(criterion),
+            "notation": _str(graph.value(criterion, SKOS.notation)),
+            "label": _texts(graph, criterion, SKOS.prefLabel) or _texts(graph, criterion, RDFS.label),
+            "obligationLevel": _str(graph.value(criterion, IZA.obligationLevel)),
+            "quotes": sorted(str(q) for q in graph.objects(criterion, IZA.sourceQuote)),
+            "sources": sorted(str(s) for s in graph.objects(criterion, _PROV_DERIVED)),
+        }
+
+    def _target_instances(self, region: URIRef) -> set[Node]:
+        return set(self.data.subjects(IZA.forRegion, region))
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+_PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+
+def validate(source, shapes: str = "all") -> ValidationRun:
+    """Validate a ProjectGraph (or rdflib Graph/Dataset holding ontology and data) against a shape set."""
+    data = as_graph(source)
+    shapes_graph = load_shapes(shapes)
+    started = time.perf_counter()
+    conforms, report, _ = pyshacl_validate(
+        data, shacl_graph=shapes_graph, inference="none", advanced=False, js=False,
+        abort_on_first=False, allow_infos=True, allow_warnings=True, inplace=True,
+    )
+    seconds = time.perf_counter() - started
+    if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure for a broken shapes graph
+        raise ValueError(f"the {shapes} shapes could not be applied: {report}")
+    findings = list(_findings(report, data, shapes_graph, source))
+    return ValidationRun(data, shapes_graph, shapes, bool(conforms), report, findings, seconds)
+
+
+def compliance_report(source, region_slug: str | None = None, shapes: str = "iza") -> dict:
+    """The compliance matrix (criteria x regions) for GET /validate and GET /regions/{slug}/compliance."""
+    return validate(source, shapes).compliance(region_slug)
+
+
+def report_turtle(source, shapes: str = "all") -> str:
+    """The sh:ValidationReport graph as Turtle."""
+    return validate(source, shapes).report_turtle()
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading the report
+# --------------------------------------------------------------------------------------------------
+
+
+def _findings(report: Graph, data: Graph, shapes: Graph, source) -> Iterable[Finding]:
+    region_of = _RegionIndex(data, source)
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        shape = _named_shape(shapes, shape)
+        focus = report.value(result, SH.focusNode)
+        value = report.value(result, SH.value)
+        if value == focus:
+            value = None
+        path = report.value(result, SH.resultPath)
+        messages: dict[str, list[str]] = {}
+        for message in report.objects(result, SH.resultMessage):
+            lang = message.language if isinstance(message, Literal) and message.language else "und"
+            messages.setdefault(lang, []).append(str(message))
+        yield Finding(
+            shape=shape,
+            severity=SEVERITY_NAME.get(report.value(result, SH.resultSeverity), "violation"),
+            focus_node=focus,
+            focus_label=_label(data, focus),
+            value=value,
+            path=None if path is None or isinstance(path, BNode) else str(path),
+            messages={k: sorted(v) for k, v in messages.items()},
+            evidence=_evidence(data, value),
+            region=region_of(focus),
+        )
+
+
+def _named_shape(shapes: Graph, shape: Node) -> Node:
+    """Anonymous property shapes report under the named node shape that holds them."""
+    seen = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
+def _evidence(data: Graph, value: Node | None) -> list[Evidence]:
+    if value is None or isinstance(value, Literal):
+        return []
+    quotes = sorted(str(q) for q in data.objects(value, IZA.sourceQuote))
+    notes = sorted(str(n) for n in data.objects(value, IZA.editorialNote))
+    sources = sorted(str(s) for s in data.objects(value, _PROV_DERIVED))
+    if (value, RDF.type, IZA.Absence) in data:
+        kind = "recorded-absence"
+        sources = sorted(str(s) for s in data.objects(value, IZA.documentsChecked)) or sources
+    elif (value, IZA.status, NOT_YET_DEFINED) in data:
+        kind = "not-yet-defined"
+    else:
+        kind = "value"
+    return [Evidence(str(value), _label(data, value), quotes, kind, notes, sources)]
+
+
+class _RegionIndex:
+    """Which modelled region a focus node belongs to: its own iza:forRegion, the plan it is part of,
+    or the data/<region>/ folder of the file that describes it."""
+
+    def __init__(self, data: Graph, source):
+        self.data = data
+        self.slugs = {}
+        for region in data.subjects(IZA.planStatus, MODELLED):
+            slug = data.value(region, IZA.slug)
+            self.slugs[region] = str(slug) if slug else str(region).rsplit("/", 1)[-1]
+        self.part_of: dict[Node, set[Node]] = {}
+        for row in data.query(PART_PROPERTIES_QUERY, initNs={"iza": IZA, "rdfs": RDFS, "dcterms": DCTERMS}):
+            self.part_of.setdefault(row.part, set()).add(row.plan)
+        self.by_file: dict[Node, str] = {}
+        if isinstance(source, ProjectGraph):
+            for file in source.files:
+                parts = Path(source.relative(file.path)).parts
+                if len(parts) >= 3 and parts[0] == "data" and parts[1] in self.slugs.values():
+                    for triple in file.triples:
+                        if triple.subject.__class__.__name__ == "NamedNode":
+                            self.by_file.setdefault(URIRef(triple.subject.value), parts[1])
+
+    def __call__(self, node: Node) -> str | None:
+        if node in self.slugs:
+            return self.slugs[node]
+        for candidate in [node, *sorted(self.part_of.get(node, ()), key=str)]:
+            for region in self.data.objects(candidate, IZA.forRegion):
+                if region in self.slugs:
+                    return self.slugs[region]
+        return self.by_file.get(node)
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _is_checking_shape(shapes: Graph, shape: URIRef) -> bool:
+    """A named shape that reports results itself (not a grouping node shape without constraints)."""
+    if (shape, SH.path, None) in shapes or (shape, SH.sparql, None) in shapes:
+        return True
+    return False
+
+
+def _group(shapes: Graph, shape: Node) -> str:
+    """The stem of the shape file that declares the shape ('integrity', 'iza-regioplan', ...)."""
+    return _shape_groups().get(shape, "integrity")
+
+
+@lru_cache(maxsize=1)
+def _shape_groups() -> dict:
+    groups = {}
+    for path in shape_files("all"):
+        for subject in _load_shapes((path,)).subjects():
+            groups.setdefault(subject, path.stem)
+    return groups
+
+
+def _order(row: dict) -> tuple:
+    criterion = row.get("criterion") or {}
+    notation = criterion.get("notation") or ""
+    return (0 if criterion else 1, notation)
+
+
+def _targets_overlap(shapes: Graph, shape: URIRef, instances: set[Node], data: Graph) -> bool:
+    """Whether any of the region's plans is a target of the shape (via sh:targetClass and subclasses)."""
+    classes = set(shapes.objects(shape, SH.targetClass))
+    if not classes:
+        return bool(instances)
+    for instance in instances:
+        for cls in data.objects(instance, RDF.type):
+            if cls in classes or any(c in classes for c in data.transitive_objects(cls, RDFS.subClassOf)):
+                return True
+    return False
+
+
+def _summary(matrix: list[dict], slug: str) -> dict:
+    counts = {"conforms": 0, "info": 0, "warning": 0, "violation": 0, "not-applicable": 0}
+    for row in matrix:
+        counts[row["cells"][slug]["status"]] += 1
+    return counts
+
+
+def _texts(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
+    texts = {}
+    for literal in graph.objects(subject, predicate):
+        if isinstance(literal, Literal):
+            texts.setdefault(literal.language or "und", str(literal))
+    return dict(sorted(texts.items()))
+
+
+def _label(graph: Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        labels = _texts(graph, node, predicate)
+        if labels:
+            return labels.get("nl") or labels.get("en") or next(iter(labels.values()))
+    return None
+
+
+def _str(node: Node | None) -> str | None:
+    return None if node is None else str(node)
