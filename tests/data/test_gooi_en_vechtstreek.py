@@ -224,9 +224,7 @@ def test_organisations_and_people_involved_in_drafting(run_query):
 
 # --- X3: labour market ----------------------------------------------------------------------------
 
-def test_x3_gooi_has_labour_market_items_in_the_regioplan_and_the_agenda(run_query, library):
-    if "theme-items" not in library:
-        pytest.skip("query theme-items not present")
+def test_x3_gooi_has_labour_market_items_in_the_regioplan_and_the_agenda(run_query):
     rows = [r for r in run_query("theme-items", theme=ID + "thema/arbeidsmarkt") if r["region"] == REGION]
     labels = {r["itemLabel"] for r in rows}
     assert {"Behoud en ontwikkeling van personeel", "Arbeidsmarktproblematiek"} <= labels
@@ -304,9 +302,7 @@ def test_collaboration_agenda_term_themes_and_programmes(graph):
     assert targets == {30, 20}
 
 
-def test_g1_municipalities_of_the_collaboration_agenda_with_cbs_codes(run_query, library):
-    if "region-municipalities" not in library:
-        pytest.skip("query region-municipalities not present")
+def test_g1_municipalities_of_the_collaboration_agenda_with_cbs_codes(run_query):
     rows = run_query("region-municipalities", area=AGENDA)
     assert [(r["label"], r["cbsCode"]) for r in rows] == [
         ("Blaricum", "GM0376"), ("Eemnes", "GM0317"), ("Gooise Meren", "GM1942"), ("Hilversum", "GM0402"),
