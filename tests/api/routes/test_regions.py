@@ -1,0 +1,91 @@
+"""GET /regions, /regions/{slug} and its sections, on both backends."""
+
+import csv
+import io
+
+MODELLED = {"gooi-en-vechtstreek", "midden-nederland", "noord-en-midden-limburg"}
+GV, MN, NML = sorted(MODELLED)
+
+
+def by_slug(client):
+    return {r["slug"]: r for r in client.get("/regions").json()["data"]}
+
+
+def test_regions_lists_the_three_modelled_regions_with_counts(client):
+    body = client.get("/regions").json()
+    regions = {r["slug"]: r for r in body["data"]}
+    assert set(regions) == MODELLED and body["count"] == 3
+    assert regions[MN]["cbsCode"] == "ZK23" and regions[NML]["cbsCode"] == "ZK17" and regions[GV]["cbsCode"] == "ZK21"
+    assert regions[MN]["counts"]["transformations"] == 8  # M3: eight prioritised transformations
+    assert regions[GV]["counts"]["transformations"] == 5  # G2: five transformations
+    assert regions[NML]["counts"]["municipalities"] == 14  # L1: fourteen municipalities
+    assert regions[MN]["counts"]["municipalities"] == 21  # the municipalities the plan names
+    assert all(r["modelled"] for r in regions.values())
+
+
+def test_regions_state_their_funding(client):
+    regions = by_slug(client)
+    nml = {round(f.get("annualAmount") or 0) for f in regions[NML]["funding"]}
+    assert 4747850 in nml  # L4/X2: SPUK-IZA EUR 4,747,850 per year
+    gv = {round(f.get("annualMaxAmount") or f.get("annualAmount") or 0) for f in regions[GV]["funding"]}
+    assert 1750000 in gv  # G4: at most EUR 1.75 million per year
+
+
+def test_all_lists_the_31_zorgkantoorregios(client):
+    body = client.get("/regions", params={"all": "true"}).json()
+    assert body["count"] == 31
+    amsterdam = next(r for r in body["data"] if r["slug"] == "amsterdam")
+    assert amsterdam["modelled"] is False and amsterdam["counts"]["plans"] == 0
+
+
+def test_regions_as_csv(client):
+    response = client.get("/regions", headers={"Accept": "text/csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {r["slug"] for r in rows} == MODELLED
+    assert next(r for r in rows if r["slug"] == MN)["transformations"] == "8"
+
+
+def test_profile_has_every_section(client):
+    body = client.get(f"/regions/{MN}").json()
+    assert body["region"]["slug"] == MN
+    sections = body["sections"]
+    for name in ("plans", "municipalities", "partners", "challenges", "transformations", "priority-tasks",
+                 "preconditions", "funding", "kpis", "governance", "key-figures"):
+        assert name in sections and name in body["queries"]
+    assert {row["plan"] for row in sections["plans"]} == {"https://w3id.org/iza-kg/id/plan/regioplan-midden-nederland"}
+    assert len({row["transformation"] for row in sections["transformations"]}) == 8
+    assert body["queries"]["transformations"] == "plan-transformations"
+
+
+def test_profile_of_a_region_without_plans_is_empty_not_an_error(client):
+    body = client.get("/regions/amsterdam").json()
+    assert body["region"]["modelled"] is False
+    assert all(rows == [] for rows in body["sections"].values())
+
+
+def test_transformations_section_in_plan_order(client):
+    body = client.get(f"/regions/{GV}/transformations").json()
+    labels = list(dict.fromkeys(row["transformationLabel"] for row in body["data"]))
+    assert labels == ["Zelf- en Samenredzame inwoner", "Krachtige gemeenschap", "Ondersteuning nabij", "Passend aanbod",
+                      "Het mogelijk maken van de beweging"]  # G2
+    directions = {row.get("directionLabel") for row in body["data"] if row["transformationLabel"] == "Ondersteuning nabij"}
+    assert {"Wijkgericht werken", "Aanvullende expertisenetwerken"} <= directions  # G3
+
+
+def test_section_as_csv(client):
+    response = client.get(f"/regions/{NML}/funding", params={"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert any(r["annualAmount"] == "4747850" for r in rows)
+
+
+def test_unknown_region_is_404_with_the_known_slugs(client):
+    response = client.get("/regions/atlantis")
+    assert response.status_code == 404
+    body = response.json()
+    assert "atlantis" in body["detail"] and MODELLED <= set(body["known"])
+
+
+def test_unknown_section_and_malformed_slug_are_422(client):
+    assert client.get(f"/regions/{MN}/weather").status_code == 422
+    assert client.get("/regions/Not_A_Slug").status_code == 422
