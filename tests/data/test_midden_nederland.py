@@ -216,3 +216,22 @@ def test_priorities_per_subregion(project):
     assert "Versterken mentale weerbaarheid en zelfredzaamheid" in result["mn-lekstroom"]
     assert {"Thema Preventie", "Thema Spoedzorg", "Actielijn Arbeidsmarkt", "Actielijn DNP"} <= result["mn-eemland"]
     assert len(result["mn-utrecht-stad"]) == 6
+
+
+def test_preconditions_bottlenecks_and_work_agenda(project):
+    query = """
+    PREFIX iza: <https://w3id.org/iza-kg/def/>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?kind ?order ?label WHERE {
+      { <%s> iza:hasPrecondition ?x BIND("rv" AS ?kind) }
+      UNION { <%s> iza:hasSubItem ?x BIND("knelpunt" AS ?kind) }
+      UNION { <%s> iza:hasWorkAgenda/iza:hasItem ?x BIND("wa" AS ?kind) }
+      ?x iza:order ?order ; rdfs:label ?label FILTER(lang(?label) = "nl")
+    } ORDER BY ?kind ?order""" % (PLAN, ID + "randvoorwaarde/mn-bekostiging", PLAN)
+    rows = {}
+    for kind, _, label in project.union_graph().query(query):
+        rows.setdefault(str(kind), []).append(str(label))
+    assert rows["rv"] == ["Betrokkenheid inwoners en patiënten in de regio", "Financiering - transformatiegelden",
+                          "Financiering - bekostiging", "Duurzaamheid", "Regionale samenwerking", "Communicatie & marketing"]
+    assert len(rows["knelpunt"]) == 8 and rows["knelpunt"][3] == "Gelijkgerichtheid tussen financiers is onvoldoende"
+    assert len(rows["wa"]) == 13 and "Opstellen KPI’s per transformatie" in rows["wa"]
