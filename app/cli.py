@@ -234,6 +234,46 @@ def publish(
     typer.echo(f"{sum(i.triples for i in done):>8}  triples in {len(done)} named graphs at {target}")
 
 
+@cli.command()
+def validate(
+    region: Annotated[Optional[str], typer.Option("--region", help="Only this region (slug), e.g. midden-nederland.")] = None,
+    shapes: Annotated[str, typer.Option("--shapes", help="Shape set: integrity, iza or all.")] = "all",
+    output: Annotated[str, typer.Option("--format", "-f", help="text (matrix and findings), json or ttl (the SHACL report).")] = "text",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit non-zero on: integrity (integrity violations, the default), "
+                                         "violation (any violation), warning (any warning or violation) or never.")] = "integrity",
+) -> None:
+    """Validate the graph with the SHACL shapes in shapes/ and print the IZA compliance matrix (criterion x region)."""
+    from app.validation import SHAPE_SETS, UnknownRegion, render_text
+    from app.validation import validate as run_validation
+
+    if shapes not in SHAPE_SETS:
+        fail(f"--shapes must be one of {', '.join(SHAPE_SETS)}")
+    if output not in ("text", "json", "ttl"):
+        fail("--format must be text, json or ttl")
+    if fail_on not in ("integrity", "violation", "warning", "never"):
+        fail("--fail-on must be integrity, violation, warning or never")
+    run = run_validation(load_or_fail(), shapes)
+    try:
+        report = run.compliance(region)
+    except UnknownRegion:
+        fail(f"unknown region {region!r}; known: {', '.join(run.regions())}")
+    if output == "json":
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif output == "ttl":
+        sys.stdout.write(run.report_turtle())
+    else:
+        typer.echo(render_text(report))
+    failing = {
+        "integrity": run.violations("integrity"),
+        "violation": run.violations(),
+        "warning": [f for f in run.findings if f.severity in ("violation", "warning")],
+        "never": [],
+    }[fail_on]
+    if failing:
+        typer.echo(f"{len(failing)} finding(s) at or above --fail-on {fail_on}", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     cli()
 

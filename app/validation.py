@@ -248,6 +248,7 @@ class ValidationRun:
             "iri": str(criterion),
             "notation": _str(graph.value(criterion, SKOS.notation)),
             "label": _texts(graph, criterion, SKOS.prefLabel) or _texts(graph, criterion, RDFS.label),
+            "order": _int(graph.value(criterion, IZA.order)),
             "obligationLevel": _str(graph.value(criterion, IZA.obligationLevel)),
             "quotes": sorted(str(q) for q in graph.objects(criterion, IZA.sourceQuote)),
             "sources": sorted(str(s) for s in graph.objects(criterion, _PROV_DERIVED)),
@@ -305,8 +306,10 @@ def _findings(report: Graph, data: Graph, shapes: Graph, source) -> Iterable[Fin
             value = None
         path = report.value(result, SH.resultPath)
         messages: dict[str, list[str]] = {}
+        templates = _message_templates(shapes, report.value(result, SH.sourceConstraint) or shape)
         for message in report.objects(result, SH.resultMessage):
-            lang = message.language if isinstance(message, Literal) and message.language else "und"
+            lang = message.language if isinstance(message, Literal) and message.language else None
+            lang = lang or next((l for l, pattern in templates if pattern.fullmatch(str(message))), "und")
             messages.setdefault(lang, []).append(str(message))
         yield Finding(
             shape=shape,
@@ -319,6 +322,18 @@ def _findings(report: Graph, data: Graph, shapes: Graph, source) -> Iterable[Fin
             evidence=_evidence(data, value),
             region=region_of(focus),
         )
+
+
+def _message_templates(shapes: Graph, constraint: Node) -> list:
+    """pySHACL drops the language tag of a message whose {?var} it filled in; match it to its template."""
+    import re
+
+    templates = []
+    for message in shapes.objects(constraint, SH.message):
+        if isinstance(message, Literal) and message.language:
+            parts = re.split(r"\{[?$]\w+\}", str(message))
+            templates.append((message.language, re.compile(".*?".join(re.escape(p) for p in parts), re.S)))
+    return templates
 
 
 def _named_shape(shapes: Graph, shape: Node) -> Node:
@@ -409,8 +424,7 @@ def _shape_groups() -> dict:
 
 def _order(row: dict) -> tuple:
     criterion = row.get("criterion") or {}
-    notation = criterion.get("notation") or ""
-    return (0 if criterion else 1, notation)
+    return (0 if criterion else 1, criterion.get("order") or 0, criterion.get("notation") or "")
 
 
 def _targets_overlap(shapes: Graph, shape: URIRef, instances: set[Node], data: Graph) -> bool:
@@ -450,5 +464,66 @@ def _label(graph: Graph, node: Node | None) -> str | None:
     return None
 
 
+def _int(node: Node | None) -> int | None:
+    try:
+        return None if node is None else int(str(node))
+    except ValueError:
+        return None
+
+
 def _str(node: Node | None) -> str | None:
     return None if node is None else str(node)
+
+
+# --------------------------------------------------------------------------------------------------
+# Text rendering (the CLI)
+# --------------------------------------------------------------------------------------------------
+
+STATUS_MARK = {"conforms": "ok", "info": "info", "warning": "WARN", "violation": "VIOL", "not-applicable": "-"}
+
+
+def render_text(report: dict, lang: str = "nl") -> str:
+    """The matrix as a fixed-width table, then each finding with message, focus node and evidence."""
+    slugs = [r["slug"] for r in report["regions"]]
+    header = ["criterium / check"] + slugs
+    lines = []
+    table = []
+    for row in report["matrix"]:
+        criterion = row.get("criterion") or {}
+        if criterion:
+            name = f"{criterion.get('notation') or ''} {criterion['label'].get(lang) or criterion['label'].get('en', '')}".strip()
+        else:
+            shape = row["shapes"][0]
+            name = shape["name"].get(lang) or shape["id"].rsplit("/", 1)[-1]
+        table.append([f"[{row['group']}] {name}"[:70]] + [STATUS_MARK[row["cells"][s]["status"]] for s in slugs])
+    widths = [max(len(r[i]) for r in [header] + table) for i in range(len(header))]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in table]
+    lines.append("")
+    lines.append(f"shapes: {report['shapes']}   conforms: {report['conforms']}   pySHACL: {report['seconds']} s")
+    for slug in slugs:
+        counts = report["summary"][slug]
+        lines.append(f"{slug}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+    for slug in slugs:
+        findings = [(row, f) for row in report["matrix"] for f in row["cells"][slug]["findings"]]
+        if not findings:
+            continue
+        lines += ["", f"== {slug} =="]
+        for row, finding in findings:
+            message = finding["message"].get(lang) or finding["message"].get("en") or finding["message"].get("und", "")
+            lines.append(f"[{finding['severity']}] {finding['shape'].rsplit('/', 1)[-1]}: {message}")
+            lines.append(f"    focus: {finding['focusNode']}" + (f" ({finding['focusLabel']})" if finding["focusLabel"] else ""))
+            for evidence in finding["evidence"]:
+                lines.append(f"    evidence ({evidence['kind']}): {evidence['node']}")
+                for quote in evidence["quotes"][:3]:
+                    lines.append(f"      \u201c{quote}\u201d")
+                for note in evidence["notes"][:1]:
+                    lines.append(f"      note: {note[:300]}")
+    other = report.get("otherFindings") or []
+    if other:
+        lines += ["", "== outside the modelled regions =="]
+        for finding in other:
+            message = finding["message"].get(lang) or finding["message"].get("en") or finding["message"].get("und", "")
+            lines.append(f"[{finding['severity']}] {finding['shape'].rsplit('/', 1)[-1]}: {finding['focusNode']}: {message}")
+    return "\n".join(lines)
