@@ -116,8 +116,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "finding": ("Bevinding", "Finding"),
     "evidence": ("Onderbouwing", "Evidence"),
     "message": ("Melding", "Message"),
-    "compliance_unavailable": ("Het nalevingsrapport is nog niet beschikbaar (app/validation.py ontbreekt).",
-                               "The compliance report is not available yet (app/validation.py is missing)."),
     "legend": ("Legenda", "Legend"),
     "conforms": ("voldoet", "conforms"),
     # frameworks
@@ -135,6 +133,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Choose a saved query and press the run button; results can be downloaded as CSV with the "
                     "download button above the results. Without JavaScript you can read the queries below and send "
                     "them to the endpoint."),
+    "rows_per_page": ("Rijen per pagina", "Rows per page"),
+    "option": ("Keuze", "Option"),
+    "computing": ("Het nalevingsrapport wordt berekend (SHACL-validatie van de hele graaf); deze pagina ververst zichzelf.",
+                  "The compliance report is being computed (SHACL validation of the whole graph); this page refreshes itself."),
+    "compliance_failed": ("Het nalevingsrapport kon niet worden berekend.", "The compliance report could not be computed."),
     "run_without_js": ("Voer uit zonder JavaScript", "Run without JavaScript"),
 }
 

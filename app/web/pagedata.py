@@ -505,22 +505,6 @@ def comparison_csv(data: dict, table: str, lang: str) -> tuple[list[str], list[l
 # ----------------------------------------------------------------------------------- compliance
 
 
-def compliance(app, lang: str) -> dict | None:
-    """The IZA criteria x region matrix of app.validation (run once per app: SHACL takes a while).
-    None when the validation module is not there."""
-    try:
-        from app.validation import compliance_report
-    except ImportError:
-        return None
-    report = getattr(app.state, "page_compliance", None)
-    if report is None:
-        from app.loader import load_project
-
-        source = getattr(app.state, "project", None) or load_project()
-        report = app.state.page_compliance = compliance_report(source)
-    return report
-
-
 def in_language(texts: dict | str | None, lang: str) -> str:
     """Pick from a {language: text} dict as app.validation returns them."""
     if not texts:

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import logging
+import threading
+from types import SimpleNamespace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -229,11 +231,41 @@ def frameworks(request: Request, run: RunnerDep, lang: Lang = DEFAULT_LANGUAGE):
 
 
 @router.get("/naleving", response_class=HTMLResponse)
-def compliance(request: Request, lang: Lang = DEFAULT_LANGUAGE):
-    report = pagedata.compliance(request.app, lang)
+def compliance(request: Request, backend: BackendDep, library: LibraryDep, lang: Lang = DEFAULT_LANGUAGE):
+    """The IZA criteria x region matrix. pySHACL takes long, so the run (shared with GET /validate) is
+    started in the background; until it is done the page says so and refreshes itself."""
+    state = compliance_state(request.app, backend, library)
+    report = state.get("run").compliance(None) if state.get("run") else None
     ctx = context(request, lang, "compliance", translate("compliance", lang), report=report,
+                  computing=state.get("run") is None and not state.get("error"), failed=bool(state.get("error")),
                   tx=lambda texts: pagedata.in_language(texts, lang))
     return render(request, "compliance.html", ctx)
+
+
+_compliance_lock = threading.Lock()
+
+
+def compliance_state(app, backend, library) -> dict:
+    """{'run': ValidationRun} once computed, {'error': ...} if it failed, {} while it runs."""
+    from app.api.routes import validate as api_validate
+
+    cached = getattr(app.state, "validation_run", None)
+    if cached is not None and cached[0] is backend:
+        return {"run": cached[1]}
+    with _compliance_lock:
+        state = getattr(app.state, "page_compliance", None)
+        if state is None or state["backend"] is not backend:
+            state = app.state.page_compliance = {"backend": backend}
+
+            def compute():
+                try:
+                    api_validate.validation_run(SimpleNamespace(app=app), backend, library)
+                except Exception as error:  # noqa: BLE001 (reported on the page, logged in full)
+                    log.exception("compliance report failed")
+                    state["error"] = type(error).__name__
+
+            threading.Thread(target=compute, name="page-compliance", daemon=True).start()
+    return {"error": state.get("error")} if state.get("error") else {}
 
 
 @router.get("/sparql-editor", response_class=HTMLResponse)

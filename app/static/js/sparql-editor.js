@@ -27,5 +27,25 @@
   }
   document.getElementById("load-query").addEventListener("click", load);
   if (!tab.getQuery() || /^\s*PREFIX rdf:.*\n*SELECT \* WHERE \{\s*\?sub \?pred \?obj/.test(tab.getQuery())) { load(); }
+  // YASGUI's own markup lacks a few labels and roles; add them so the editor is usable with a screen
+  // reader and keyboard (and passes axe), each time YASGUI redraws.
+  var labels = document.getElementById("yasgui").dataset;
+  function patch() {
+    document.querySelectorAll("#yasgui input.autocomplete:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.endpointLabel);
+    });
+    document.querySelectorAll("#yasgui .CodeMirror textarea:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", labels.queryLabel);
+    });
+    document.querySelectorAll("#yasgui select:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", el.classList.contains("tableSizer") ? labels.rowsLabel : labels.optionLabel);
+    });
+    document.querySelectorAll("#yasgui .CodeMirror-scroll[tabindex='-1']").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("aria-label", labels.queryLabel);
+    });
+  }
+  patch();
+  new MutationObserver(patch).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
   window.izaYasgui = yasgui;
 })();
