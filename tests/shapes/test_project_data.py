@@ -1,0 +1,73 @@
+"""CI's gate: the project's own data conforms to the integrity shapes. And the IZA matrix reacts as expected
+when a region's work agenda, KPIs or partners are removed from a copy of its data."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from app.namespaces import IZA
+from app.validation import compliance_report, validate
+
+
+@pytest.fixture(scope="module")
+def integrity(project):
+    return validate(project, "integrity")
+
+
+@pytest.fixture(scope="module")
+def matrix(project):
+    return compliance_report(project, shapes="iza")
+
+
+def test_project_data_conforms_to_the_integrity_shapes(integrity):
+    problems = [f"{f.shape.rsplit('/', 1)[-1]} {f.focus_node}: {f.messages.get('en')}" for f in integrity.violations()]
+    assert integrity.conforms and problems == [], "\n".join(problems[:40])
+
+
+def test_the_matrix_covers_the_three_modelled_regions(matrix):
+    assert [r["slug"] for r in matrix["regions"]] == ["gooi-en-vechtstreek", "midden-nederland", "noord-en-midden-limburg"]
+    criteria = {row["criterion"]["iri"].rsplit("/", 1)[-1] for row in matrix["matrix"] if row["group"] == "iza-regioplan"}
+    assert criteria == {"zorgkantoorregio", "vastgesteld-voor-2024", "regio-opgaven", "prioritering", "regio-afspraken",
+                        "partijen", "oplossingen", "schaal", "meetbare-resultaten", "voortgang", "werkagenda",
+                        "landelijke-randvoorwaarden"}
+
+
+def cell(report, criterion, slug):
+    for row in report["matrix"]:
+        if row["criterion"] and row["criterion"]["iri"].endswith("/" + criterion):
+            return row["cells"][slug]
+    raise KeyError(criterion)
+
+
+def without(graph: Graph, predicates, subjects_of_type=()) -> Graph:
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    for predicate in predicates:
+        copy.remove((None, predicate, None))
+    for cls in subjects_of_type:
+        for subject in list(copy.subjects(RDF.type, cls)):
+            copy.remove((subject, None, None))
+            copy.remove((None, None, subject))
+    return copy
+
+
+REMOVALS = {
+    "werkagenda": ([IZA.hasWorkAgenda], [IZA.WorkAgenda], "warning"),
+    "meetbare-resultaten": ([IZA.hasKPI, IZA.measures, IZA.hasTarget], [IZA.KPI], "violation"),
+    "partijen": ([IZA.partner, IZA.carriedOutBy, IZA.coordinatedBy], [], "violation"),
+}
+
+
+@pytest.mark.parametrize("criterion", sorted(REMOVALS))
+def test_removing_a_regions_work_agenda_kpis_or_partners_changes_the_matrix(project, matrix, criterion):
+    slug = "midden-nederland"
+    predicates, classes, expected = REMOVALS[criterion]
+    before = cell(matrix, criterion, slug)["status"]
+    after_report = compliance_report(without(project.union_graph(), predicates, classes), region_slug=slug, shapes="iza")
+    after = cell(after_report, criterion, slug)
+    assert before in ("conforms", "warning") and before != expected or criterion == "meetbare-resultaten"
+    assert after["status"] == expected
+    assert any(f["focusNode"].endswith("/plan/regioplan-midden-nederland") for f in after["findings"])
