@@ -13,9 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app.api.limits import LimitedBackend, QueryTimeout
-from app.api.routes import compare, frameworks, queries, regions, root, search, sparql, themes, validate
+from app.api.routes import compare, frameworks, health, queries, regions, root, search, sparql, themes, validate
 from app.api.service import UnknownSlug
 from app.backends import Backend, BackendError, BackendUnavailable, QuerySyntaxError
+from app.core import graph_state, reliability
 from app.core.config import Settings, get_settings
 from app.queries import QUERY_DIR, ParameterError, QueryFileError, QueryLibrary, parse_query_file
 from app.web import routes as web
@@ -55,11 +56,12 @@ def limited(backend: Backend, settings: Settings) -> LimitedBackend:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     if getattr(app.state, "backend", None) is None:
-        app.state.backend = open_backend(app.state.settings)
+        graph_state.open_graph(app)  # embedded: killable query workers, reload on change; remote: retries
     log.info("iza-kg API on the %s backend", app.state.backend.name)
     try:
         yield
     finally:
+        graph_state.close_graph(app)
         app.state.backend.close()
 
 
@@ -116,8 +118,9 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.state.backend = limited(backend, settings) if backend is not None else None
     app.state.library, app.state.unreadable_queries = load_library()
     install_error_handlers(app)
+    reliability.install(app)  # request caps, CORS, security headers, access log (app/core/reliability.py)
     app.include_router(web.router)  # the web pages; first, so browsers (Accept: text/html) get the home page at /
     app.mount("/static", web.static_files(), name="static")
-    for module in (root, regions, compare, themes, frameworks, search, queries, sparql, validate):
+    for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate):
         app.include_router(module.router)
     return app
