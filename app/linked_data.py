@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
@@ -220,8 +221,8 @@ class Description:
         return dataset
 
     def serialize(self, fmt: RdfFormat) -> bytes:
-        source = self.dataset() if fmt.dataset else self.graph()
-        return serialize(source, fmt)
+        return serialize_quads([(s, p, o, None if g == DOCUMENT_GRAPH else URIRef(g))
+                                for s, p, o, g in self.all_quads()], fmt, first=self.iri)
 
     # -- for the HTML view --
 
@@ -250,12 +251,51 @@ def bind_prefixes(graph: Graph) -> None:
     graph.bind("void", VOID, override=True)
 
 
+OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+              "rdf": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+
+
+def to_ox(term: Node):
+    """An rdflib term as a pyoxigraph term (literals keep their lexical form)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def serialize_quads(quads, fmt: RdfFormat, first: Node | None = None) -> bytes:
+    """Serialise (s, p, o[, graph]) tuples with pyoxigraph (fast, keeps literals as written), grouped by
+    subject. Triple formats merge the graphs; TriG and N-Quads keep them (graph None: default graph)."""
+    prefixes = {prefix: str(ns) for prefix, ns in sorted(PREFIX_MAP.items())} | {"void": str(VOID)}
+
+    def _order(quad) -> tuple:  # `first` on top, then its blank nodes, then the rest by subject
+        s, p, o = quad[:3]
+        rank = 0 if s == first else 1 if isinstance(s, BNode) else 2
+        return (rank, str(s), p != RDF.type, str(p), str(o))
+
+    if fmt.dataset:
+        items = []
+        for quad in sorted(quads, key=lambda q: (str(q[3] or ""),) + _order(q)):
+            graph = ox.DefaultGraph() if quad[3] is None else ox.NamedNode(str(quad[3]))
+            items.append(ox.Quad(*(to_ox(t) for t in quad[:3]), graph))
+    else:
+        unique = {tuple(q[:3]) for q in quads}
+        items = [ox.Triple(*(to_ox(t) for t in triple)) for triple in sorted(unique, key=_order)]
+    if fmt.key in ("nt", "nq"):
+        return ox.serialize(items, format=OX_FORMATS[fmt.key])
+    return ox.serialize(items, format=OX_FORMATS[fmt.key], prefixes=prefixes)
+
+
 def serialize(source: Graph, fmt: RdfFormat) -> bytes:
-    if fmt.key == "jsonld":
-        context = {prefix: str(ns) for prefix, ns in sorted(PREFIX_MAP.items())} | {"void": str(VOID)}
-        return source.serialize(format="json-ld", context=context, auto_compact=True, indent=2).encode("utf-8")
-    data = source.serialize(format=fmt.rdflib, encoding="utf-8")
-    return data
+    """An rdflib Graph (merged into the default graph for TriG/N-Quads) in `fmt`."""
+    return serialize_quads([(s, p, o, None) for s, p, o in source], fmt)
 
 
 class Describer:

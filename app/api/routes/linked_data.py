@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated
 
@@ -36,7 +37,7 @@ from app.api.deps import BackendDep, LibraryDep, SettingsDep
 from app.backends import Backend
 from app.linked_data import (
     BY_EXTENSION, FORMATS, IZA_SOURCE_QUOTE, PROV_DERIVED, RDF_FORMATS, VOID, Describer, Description, RdfFormat,
-    bind_prefixes, document_path, error_body, local_path, negotiate, safe_segment, serialize,
+    bind_prefixes, document_path, error_body, negotiate, safe_segment, serialize, serialize_quads,
 )
 from app.namespaces import PREFIX_MAP
 
@@ -69,12 +70,29 @@ class LinkedDataState:
     files, so they are the same bytes `iza-kg export --all` writes.
     """
 
+    CACHED = 256
+
     def __init__(self, backend: Backend, base: str, library):
         self.backend, self.base = backend, base
         self.describer = Describer(backend, base, library)
         self._lock = threading.Lock()
+        self._descriptions: OrderedDict[tuple[str, str], Description | None] = OrderedDict()
         self._publication = None
         self._docs = None
+
+    def describe(self, iri: str, document: str) -> Description | None:
+        """Descriptions are kept for the most recent CACHED resources (the backend's graph does not change)."""
+        key = (iri, document)
+        with self._lock:
+            if key in self._descriptions:
+                self._descriptions.move_to_end(key)
+                return self._descriptions[key]
+        description = self.describer.describe(iri, document)
+        with self._lock:
+            self._descriptions[key] = description
+            while len(self._descriptions) > self.CACHED:
+                self._descriptions.popitem(last=False)
+        return description
 
     @property
     def publication(self):
@@ -254,7 +272,7 @@ def serve_description(request: Request, state: LinkedDataState, iri: str, docume
                       fmt: RdfFormat | None, negotiated: bool) -> Response:
     if fmt is None:
         return not_acceptable()
-    description = state.describer.describe(iri, document)
+    description = state.describe(iri, document)
     if description is None:
         return not_found(request, fmt, iri)
     if fmt.key == "html":
@@ -325,17 +343,7 @@ def ontology(request: Request, state: StateDep) -> Response:
 def _ontology_graph(state: LinkedDataState, fmt: RdfFormat) -> bytes:
     graph = state.backend.construct(ONTOLOGY_TRIPLES, {"_prefix": Literal(state.base + "graph/ontology/")})
     bind_prefixes(graph)
-    return serialize(graph, fmt) if not fmt.dataset else _as_dataset(graph, fmt)
-
-
-def _as_dataset(graph: Graph, fmt: RdfFormat) -> bytes:
-    from rdflib import Dataset
-
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    for triple in graph:
-        dataset.default_graph.add(triple)
-    return serialize(dataset, fmt)
+    return serialize(graph, fmt)
 
 
 @router.get("/def/{name}", summary="An ontology term: HTML goes to its anchor in /def/, RDF is its description",
@@ -377,19 +385,8 @@ def named_graph(path: str, request: Request, state: StateDep) -> Response:
     if fmt.key == "html":
         return render_graph(request, state, graph, f"Benoemde graaf {clean}", f"named graph {clean}",
                             f"/graph/{clean}", iri, negotiated=forced is None)
-    data = _as_dataset_named(graph, iri, fmt) if fmt.dataset else serialize(graph, fmt)
+    data = serialize_quads([(s, p, o, URIRef(iri)) for s, p, o in graph], fmt)
     return rdf_response(data, fmt, negotiated=forced is None)
-
-
-def _as_dataset_named(graph: Graph, iri: str, fmt: RdfFormat) -> bytes:
-    from rdflib import Dataset
-
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    target = dataset.graph(URIRef(iri))
-    for triple in graph:
-        target.add(triple)
-    return serialize(dataset, fmt)
 
 
 # --------------------------------------------------------------------------------------------- /download
@@ -447,7 +444,7 @@ def _description_response(request: Request, state: LinkedDataState, graph: Graph
         return not_acceptable(offered)
     if fmt.key == "html":
         return render_graph(request, state, graph, title_nl, title_en, path, negotiated=forced is None)
-    data = _as_dataset(graph, fmt) if fmt.dataset else serialize(graph, fmt)
+    data = serialize(graph, fmt)
     return rdf_response(data, fmt, negotiated=forced is None)
 
 
