@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.limits import LimitedBackend, QueryTimeout
 from app.api.routes import compare, frameworks, health, queries, regions, root, search, sparql, themes, validate
+from app.api.routes import linked_data
 from app.api.service import UnknownSlug
 from app.backends import Backend, BackendError, BackendUnavailable, QuerySyntaxError
 from app.core import graph_state, reliability
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     reliability.install(app)  # request caps, CORS, security headers, access log (app/core/reliability.py)
     app.include_router(web.router)  # the web pages; first, so browsers (Accept: text/html) get the home page at /
     app.mount("/static", web.static_files(), name="static")
-    for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate):
+    for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate, linked_data):
         app.include_router(module.router)
+    app.middleware("http")(linked_data.dataset_link_header)  # Link: </catalog>; rel="describedby" on every response
     return app
