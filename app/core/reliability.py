@@ -138,13 +138,15 @@ class ReliabilityMiddleware:
         record = {"status": 0, "bytes": 0, "hash": "-"}
         request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         origin = request_headers.get("origin")
-        raw_send, send = send, self._wrap_send(send, scope, path, origin, record)
+        # The app's current limits (tests and operators may replace app.state.reliability); else the defaults.
+        limits = getattr(getattr(scope.get("app"), "state", None), "reliability", None) or self.settings
+        raw_send, send = send, self._wrap_send(send, path, origin, record, limits)
         lane = LANE.set("adhoc" if path in ADHOC_PATHS else "api")
         try:
             if scope["method"] == "OPTIONS" and origin and "access-control-request-method" in request_headers:
-                await self._preflight(path, request_headers, raw_send, record)
+                await self._preflight(path, request_headers, raw_send, record, limits)
                 return
-            receive, record["hash"] = await self._check_request(scope, receive, request_headers)
+            receive, record["hash"] = await self._check_request(scope, receive, request_headers, limits)
             await self.app(scope, receive, send)
         except Refusal as refusal:
             await self._send_json(send, record, *json_body(refusal.status, refusal.detail, **refusal.extra))
@@ -160,8 +162,7 @@ class ReliabilityMiddleware:
 
     # -- request --
 
-    async def _check_request(self, scope, receive, headers: dict[str, str]):
-        limits = self.settings
+    async def _check_request(self, scope, receive, headers: dict[str, str], limits: ReliabilitySettings):
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
         query_string = scope.get("query_string", b"")
         if len(raw_path) + len(query_string) > limits.max_url_length:
@@ -185,7 +186,7 @@ class ReliabilityMiddleware:
                               limit="IZA_MAX_BODY_BYTES", max=limits.max_body_bytes)
         if scope["method"] not in ("POST", "PUT", "PATCH") and declared in (None, "0"):
             return receive, query_hash(sparql_text)
-        body = await self._read_body(receive)
+        body = await self._read_body(receive, limits.max_body_bytes)
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type in TEXT_BODY_TYPES:
             raw = unquote_to_bytes(body.replace(b"+", b" ")) if content_type.endswith("urlencoded") else body
@@ -199,7 +200,7 @@ class ReliabilityMiddleware:
             sparql_text = text
         return _replay(body), query_hash(sparql_text)
 
-    async def _read_body(self, receive) -> bytes:
+    async def _read_body(self, receive, max_bytes: int) -> bytes:
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -207,17 +208,17 @@ class ReliabilityMiddleware:
                 raise Refusal(400, "the client went away before sending the whole body")
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.settings.max_body_bytes:
-                raise Refusal(413, f"the request body is larger than {self.settings.max_body_bytes} bytes",
-                              limit="IZA_MAX_BODY_BYTES", max=self.settings.max_body_bytes)
+            if size > max_bytes:
+                raise Refusal(413, f"the request body is larger than {max_bytes} bytes", limit="IZA_MAX_BODY_BYTES",
+                              max=max_bytes)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _preflight(self, path: str, headers: dict[str, str], send, record: dict) -> None:
+    async def _preflight(self, path: str, headers: dict[str, str], send, record: dict, limits: ReliabilitySettings) -> None:
         method = headers.get("access-control-request-method", "").upper()
         allowed = ["GET", "HEAD"] + (["POST"] if path in CORS_POST_PATHS else [])
-        if not (self.settings.cors and is_cors_path(path)) or method not in allowed:
+        if not (limits.cors and is_cors_path(path)) or method not in allowed:
             raise Refusal(403, f"CORS: {method or 'this method'} from another origin is not allowed on {path}",
                           allowed=allowed if is_cors_path(path) else [])
         record["status"] = 204
@@ -229,8 +230,7 @@ class ReliabilityMiddleware:
 
     # -- response --
 
-    def _wrap_send(self, send, scope, path: str, origin: str | None, record: dict):
-        limits = self.settings
+    def _wrap_send(self, send, path: str, origin: str | None, record: dict, limits: ReliabilitySettings):
         capped = path.startswith(RESULT_CAPPED_PREFIXES)
         state = {"start": None, "html": False, "buffer": [], "dropped": False}
 

@@ -1,0 +1,35 @@
+"""The app as it is served: create_app() with its lifespan (killable query workers on the embedded graph),
+behind a real uvicorn server on a free loopback port, with short limits so the tests stay fast."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.reliability import ReliabilitySettings
+from app.main import create_app
+from tests.web.server import Server
+
+TIMEOUT_S = 1.5  # the query time limit in these tests
+
+
+def build(settings: Settings | None = None, **reliability) -> object:
+    """create_app() with other reliability limits (the middleware and the lifespan read app.state.reliability)."""
+    app = create_app(settings or Settings(query_timeout_s=TIMEOUT_S, query_workers=2))
+    app.state.reliability = ReliabilitySettings(**{"reload_interval_s": 0, "queue_wait_s": 0.5, **reliability})
+    return app
+
+
+@pytest.fixture(scope="session")
+def served():
+    """A running server of the app on the project graph; yields its base URL."""
+    with Server(build()) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="session")
+def client():
+    """A TestClient of the app with its lifespan (workers started)."""
+    with TestClient(build()) as test_client:
+        yield test_client
