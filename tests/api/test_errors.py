@@ -1,0 +1,45 @@
+"""Errors and limits: a remote endpoint that is down, the time limit, the result cap."""
+
+import time
+
+from app.backends.remote import RemoteBackend
+from app.core.config import Settings
+
+from tests.api.conftest import free_port, make_client
+
+# Enough work for the embedded store to take well over the limit, yet finish within seconds.
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?u . ?c a ?v "
+        "FILTER(STR(?a) < STR(?b) && STR(?b) < STR(?c)) }")
+
+
+def test_remote_endpoint_down_is_503_with_its_address_and_the_api_stays_up():
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    client = make_client(RemoteBackend(endpoint, timeout_s=2), Settings(sparql_endpoint=endpoint))
+    for path in ("/regions", "/regions/midden-nederland", "/compare?regions=midden-nederland,gooi-en-vechtstreek"):
+        response = client.get(path)
+        assert response.status_code == 503
+        assert response.json()["endpoint"] == endpoint and endpoint in response.json()["detail"]
+    assert client.get("/").status_code == 200
+    assert client.get("/queries").status_code == 200
+
+
+def test_a_query_past_the_time_limit_is_stopped_and_others_are_served(embedded_backend):
+    client = make_client(embedded_backend, Settings(query_timeout_s=0.3, query_workers=2))
+    started = time.monotonic()
+    response = client.get("/sparql", params={"query": SLOW})
+    assert response.status_code == 504
+    assert "0.3 s" in response.json()["detail"] and "IZA_QUERY_TIMEOUT_S" in response.json()["detail"]
+    assert time.monotonic() - started < 2
+    served = time.monotonic()
+    assert client.get("/regions").status_code == 200  # while the slow query still runs in its worker
+    assert time.monotonic() - served < 2
+
+
+def test_results_are_capped_with_a_notice(client):
+    capped = make_client(client.app.dependency_overrides[next(iter(client.app.dependency_overrides))]().inner,
+                         Settings(max_rows=5))
+    response = capped.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+    assert len(response.json()["results"]["bindings"]) == 5
+    assert "5 rows" in response.headers["x-result-capped"]
+    paged = capped.get("/queries/regions", params={"pageSize": 100})
+    assert paged.json()["total"] == 5 and paged.json()["truncated"] is True
