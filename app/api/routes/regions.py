@@ -74,6 +74,15 @@ def region_profile(slug: SlugPath, backend: BackendDep, library: LibraryDep):
     return RegionProfile(region=region_public(service, row), sections=sections, queries=queries)
 
 
+@router.get("/{slug}/compliance", summary="A region's column of the IZA compliance matrix")
+def region_compliance(request: Request, slug: SlugPath, backend: BackendDep, library: LibraryDep) -> dict:
+    """Which IZA criteria the region's plans meet, miss or leave open (SHACL shapes in shapes/). Declared before
+    the section route so that `compliance` is not read as a section name."""
+    from app.api.routes.validate import region_compliance as compliance
+
+    return compliance(request, backend, library, slug)
+
+
 @router.get("/{slug}/{section}", response_model=SectionPublic, summary="One section of a region's profile",
             responses={200: {"content": {"text/csv": {}}}})
 def region_section(request: Request, slug: SlugPath, section: SectionName, backend: BackendDep, library: LibraryDep,

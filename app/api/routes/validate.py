@@ -1,4 +1,4 @@
-"""GET /validate (the IZA compliance matrix) and GET /regions/{slug}/compliance, from app.validation.
+"""GET /validate (the IZA compliance matrix), and the handler of GET /regions/{slug}/compliance, from app.validation.
 
 The graph to validate is read through the backend with the `graph-all` CONSTRUCT query, so both backends
 validate what they serve. pySHACL takes seconds, so one run is kept per app and reused.
@@ -37,7 +37,6 @@ def compliance_matrix(request: Request, backend: BackendDep, library: LibraryDep
     return validation_run(request, backend, library).compliance(None)
 
 
-@router.get("/regions/{slug}/compliance", tags=["regions"], summary="A region's column of the IZA compliance matrix")
 def region_compliance(request: Request, backend: BackendDep, library: LibraryDep,
                       slug: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]) -> dict[str, Any]:
     from app.validation import UnknownRegion
