@@ -4,7 +4,7 @@
 
 `iza-kg export --all DIR` also writes it, to DIR/def/index.html. The server serves it under /def/ and
 sends a browser asking for a term (/def/Regioplan) to the term's anchor there. Every file of ontology/
-(its .ttl files, pending/ included) goes into one graph, so every class and property is documented
+(all its .ttl files) goes into one graph, so every class and property is documented
 with its labels, definition, domain and range. The page is generated, never edited by hand.
 
 pyLODE is pinned to 3.2.1: the 3.4.1 wheel reads a pyproject.toml it does not ship.
