@@ -335,6 +335,29 @@ def install_error_handlers(app) -> None:
         return reply(503, f"the query was stopped: {exc}", limit="IZA_QUERY_MEMORY_MB")
 
 
+def document_error_bodies(app) -> None:
+    """Make the spec say what the error answers are: FastAPI declares 422 as a list of validation errors, but
+    the routes also answer 422 (and other 4xx) with one message, {"detail": "..."}. The spec of
+    HTTPValidationError.detail becomes "a message or that list", so clients (and schemathesis) can rely on it."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi():
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                               summary=app.summary, description=app.description, routes=app.routes, tags=app.openapi_tags,
+                               servers=app.servers)
+            error = spec.get("components", {}).get("schemas", {}).get("HTTPValidationError")
+            if error and "detail" in error.get("properties", {}):
+                listed = error["properties"]["detail"]
+                error["properties"]["detail"] = {"title": "Detail", "anyOf": [
+                    {"type": "string", "description": "what is wrong, in one message"},
+                    {k: v for k, v in listed.items() if k != "title"}]}
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi
+
+
 def configure_logging() -> None:
     """INFO lines of the iza_kg loggers on stderr, unless the host (uvicorn --log-config, pytest) set logging up."""
     package = logging.getLogger("iza_kg")
@@ -352,4 +375,5 @@ def install(app, settings: ReliabilitySettings | None = None) -> None:
     app.state.reliability = settings
     configure_logging()
     install_error_handlers(app)
+    document_error_bodies(app)
     app.add_middleware(ReliabilityMiddleware, settings=settings)
