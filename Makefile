@@ -30,3 +30,8 @@ test: install-test
 # Regenerate data/reference/*.ttl from ../shared/reference/.
 reference: install
 	$(BIN)/python -m app.reference
+
+# The national-scale benchmark (bench/README.md): about 15 minutes on 2 cores; writes bench/results/ and the table.
+bench: install-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py

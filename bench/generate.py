@@ -2,6 +2,10 @@
 
     python bench/generate.py --triples 100000 --out bench/synthetic/100k.nt [--seed 1]
 
+writes the N-Triples file and, beside it, `100k.counts.json`: what the generator wrote per region
+(municipalities, partners, transformations, KPIs, theme items, funding, observations ...), so the
+benchmark can check the API's answers against it.
+
 31 regions, each with municipalities, partners with roles, a regioplan with challenges,
 transformations, solution directions, priority tasks with steps, KPIs with targets, a SPUK-IZA
 allocation and a budget whose lines sum to its total, shaped like the three real regions. The bulk
@@ -9,15 +13,20 @@ is indicator observations (municipality x indicator x year) until the requested 
 
 Everything is synthetic: things live under their own base IRI (SYNTHETIC_BASE), every resource says
 so in dcterms:source, and the output goes outside data/, so it never mixes into the published graph.
-The same seed and size give the same file, byte for byte.
+The same seed and size give the same file, byte for byte. The graph conforms to the project's
+integrity shapes (shapes/integrity*.ttl) when loaded together with ontology/.
+
+The API finds the regions by type and iza:slug (query `regions`), not by base IRI, so every route
+(/regions/{slug}, /compare, /themes/{slug}) works on them: /regions/synthetische-regio-01.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +96,7 @@ def typed(value, datatype: str) -> str:
 @dataclass
 class Writer:
     lines: list[str]
+    counts: dict[str, dict] = field(default_factory=dict)  # region slug -> what was written for it
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o} .")
@@ -119,6 +129,13 @@ def write_region(w: Writer, rng: random.Random, r: int, shape: PlanShape) -> lis
     """One region with a full plan; returns its municipalities for the observation bulk."""
     slug = region_slug(r)
     region = thing("regio", slug)
+    count = w.counts[slug] = {"iri": region[1:-1], "label": f"Synthetische regio {r:02d}", "plans": 1,
+                              "municipalities": shape.municipalities, "partners": shape.organisations,
+                              "roles": shape.organisations, "challenges": 5, "transformations": 0,
+                              "solutionDirections": 0, "priorityTasks": shape.priority_tasks,
+                              "steps": shape.priority_tasks * shape.steps, "kpis": shape.kpis, "targets": shape.kpis,
+                              "fundingStatements": 2, "budgetLines": shape.budget_lines, "themeItems": 0,
+                              "themes": {}, "observations": 0}
     w.resource(region, "ZorgkantoorRegion", f"Synthetische regio {r:02d}")
     w.add(region, iza("cbsCode"), f'"SZ{r:02d}"')
     w.add(region, iza("slug"), f'"{slug}"')
@@ -158,14 +175,20 @@ def write_region(w: Writer, rng: random.Random, r: int, shape: PlanShape) -> lis
         w.resource(transformation, "Transformation", f"Transformatie {t} van regio {r:02d}")
         w.add(transformation, iza("order"), typed(t, "integer"))
         w.add(transformation, SKOS_NOTATION, f'"{chr(64 + t)}"')
-        w.add(transformation, iza("comparisonTheme"), concept("thema", rng.choice(THEMES)))
+        theme = rng.choice(THEMES)
+        w.add(transformation, iza("comparisonTheme"), concept("thema", theme))
+        count["themes"][theme] = count["themes"].get(theme, 0) + 1
         w.add(plan, iza("hasTransformation"), transformation)
+        count["transformations"] += 1
         for d in range(1, rng.randint(*shape.directions) + 1):
             direction = thing("oplossingsrichting", f"sr{r:02d}-oplossingsrichting-{t}-{d}")
             w.resource(direction, "SolutionDirection", f"Oplossingsrichting {t}.{d} van regio {r:02d}")
             w.add(direction, iza("order"), typed(d, "integer"))
-            w.add(direction, iza("comparisonTheme"), concept("thema", rng.choice(THEMES)))
+            theme = rng.choice(THEMES)
+            w.add(direction, iza("comparisonTheme"), concept("thema", theme))
             w.add(transformation, iza("hasSolutionDirection"), direction)
+            count["solutionDirections"] += 1
+            count["themes"][theme] = count["themes"].get(theme, 0) + 1
 
     for p in range(1, shape.priority_tasks + 1):
         task = thing("prioritaire-opgave", f"sr{r:02d}-prioritaire-opgave-{p}")
@@ -210,35 +233,68 @@ def write_region(w: Writer, rng: random.Random, r: int, shape: PlanShape) -> lis
         w.add(line, iza("order"), typed(b, "integer"))
         w.add(budget, iza("hasBudgetLine"), line)
         w.amount(line, "amount", euros)
+    count["themeItems"] = count["transformations"] + count["solutionDirections"]
+    count["themes"] = dict(sorted(count["themes"].items()))
+    count["fundingTotal"] = sum(lines)
     return municipalities
 
 
-def generate(triples: int, seed: int = 1) -> list[str]:
+@dataclass
+class Synthetic:
+    lines: list[str]
+    counts: dict  # what the generator wrote, for checking answers: {"triples", "regions": {slug: {...}}}
+
+
+def generate(triples: int, seed: int = 1) -> Synthetic:
     rng = random.Random(seed)
     w = Writer([])
     w.add(SOURCE, RDF_TYPE, iza("SourceDocument"))
     w.add(SOURCE, RDFS_LABEL, text("Synthetische benchmarkgegevens"))
     w.add(SOURCE, "<http://www.w3.org/2004/02/skos/core#note>", SOURCE_NOTE)
     shape = FULL if triples >= 50_000 else LIGHT
-    municipalities = [m for r in range(1, REGIONS + 1) for m in write_region(w, rng, r, shape)]
+    municipalities = [(r, m) for r in range(1, REGIONS + 1) for m in write_region(w, rng, r, shape)]
     observation = 0
     year = 2000
     while len(w.lines) < triples:
-        for municipality in municipalities:
+        for r, municipality in municipalities:
             for indicator in INDICATORS:
                 observation += 1
                 node = thing("observatie", f"o{observation}")
                 w.add(node, RDF_TYPE, iza("Observation"))
+                w.add(node, RDFS_LABEL, text(f"{indicator} {municipality[-6:-1]} {year}"))
+                w.add(node, DERIVED, SOURCE)
                 w.add(node, DCT_SOURCE, SOURCE)
+                w.add(node, iza("sourceQuote"), text(f"Synthetische waarde {observation}."))
                 w.add(node, iza("indicator"), concept("indicator", indicator))
                 w.add(node, iza("refArea"), municipality)
                 w.add(node, iza("refYear"), typed(year, "gYear"))
                 w.add(node, iza("value"), typed(f"{rng.randint(0, 100000)}.0", "decimal"))
                 w.add(node, iza("unit"), "<http://qudt.org/vocab/unit/NUM>")
+                w.counts[region_slug(r)]["observations"] += 1
                 if len(w.lines) >= triples:
-                    return w.lines
+                    break
+            if len(w.lines) >= triples:
+                break
         year += 1
-    return w.lines
+    counts = {"triples": len(w.lines), "seed": seed, "base": SYNTHETIC_BASE, "years": [2000, year],
+              "indicators": INDICATORS, "regions": w.counts}
+    return Synthetic(w.lines, counts)
+
+
+def counts_path(out: Path) -> Path:
+    """Where the expected counts of an N-Triples file go: 100k.nt -> 100k.counts.json."""
+    return out.with_suffix(".counts.json")
+
+
+def write(triples: int, out: Path, seed: int = 1) -> dict:
+    """Generate and write `out` and its counts file; returns the counts."""
+    if (ROOT / "data") in out.resolve().parents:
+        raise ValueError("synthetic data must not be written into data/")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    synthetic = generate(triples, seed)
+    out.write_text("\n".join(synthetic.lines) + "\n", encoding="utf-8")
+    counts_path(out).write_text(json.dumps(synthetic.counts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return synthetic.counts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,12 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="N-Triples file to write (outside data/)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    if (ROOT / "data") in args.out.resolve().parents:
-        parser.error("synthetic data must not be written into data/")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    lines = generate(args.triples, args.seed)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{args.out}: {len(lines)} triples, {REGIONS} regions")
+    try:
+        counts = write(args.triples, args.out, args.seed)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"{args.out}: {counts['triples']} triples, {REGIONS} regions")
     return 0
 
 

@@ -1,0 +1,69 @@
+"""Smoke test of the benchmark (bench/generate.py, bench/run.py) at 10k triples, so it never rots.
+
+Generates the 10k graph, serves it with the real `iza-kg serve` (embedded default) and runs the benchmark
+machinery once per target: every answer is checked against what the generator wrote (counts per
+region, /compare of all 31 regions), every route and every .rq through /sparql must answer 200, and the
+target table is built from the figures. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+import run as bench  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "10k.nt"
+    counts = generate.write(10_000, out, seed=1)
+    return out, counts
+
+
+def test_generator_is_deterministic_and_marked_synthetic(synthetic):
+    out, counts = synthetic
+    again = generate.generate(10_000, seed=1)
+    assert out.read_text(encoding="utf-8") == "\n".join(again.lines) + "\n"
+    assert counts == again.counts
+    assert len(counts["regions"]) == 31
+    assert 10_000 <= counts["triples"] < 10_100
+    subjects = {line.split(" ", 1)[0] for line in again.lines if not line.startswith("_:")}
+    assert all(s.startswith("<" + generate.SYNTHETIC_BASE) for s in subjects)
+    with pytest.raises(ValueError):
+        generate.write(10, ROOT / "data" / "synthetic.nt")
+
+
+def test_benchmark_machinery_at_10k(synthetic):
+    out, counts = synthetic
+    routes = bench.route_targets()
+    sparql = bench.sparql_targets()
+    assert len(sparql) == len(list((ROOT / "queries").glob("*.rq")))
+    with bench.api_server(out, timeout_s=120) as server, httpx.Client(base_url=server.base, timeout=60) as client:
+        assert bench.check_answers(client, counts) == []
+        bench.measure(client, routes + sparql, runs=1, warmup=0, budget_s=30, log=None)
+        peak = server.peak_rss_mib()
+    failed = {t.name: t.statuses for t in routes + sparql if t.statuses != {200: 1}}
+    assert failed == {}
+    assert peak > 0
+    size = {"load_embedded": {"seconds": 0.1, "triples": counts["triples"]}, "embedded": {t.name: bench.summary(t) for t in routes + sparql},
+            "answers_embedded": []}
+    results = {"sizes": {"10k": size}, "shacl": {}, "cold_start": {"seconds": 1.0}}
+    table = {t["target"]: t for t in bench.targets(results)}
+    assert table["10k embedded: answers match the generator's counts"]["pass"]
+
+
+def test_rdflib_baseline_runs_the_same_sparql(synthetic):
+    out, _ = synthetic
+    dataset, seconds = bench.load_rdflib(bench.sources(out))
+    assert len(dataset) > 10_000 and seconds > 0
+    chosen = [t for t in bench.sparql_targets() if t.name in ("rq:compare-funding", "rq:compare-kpis", "rq:regions")]
+    figures = bench.measure_rdflib(dataset, chosen, runs=1, warmup=0, budget_s=30, probe_timeout_s=30)
+    assert all(f["runs"] == 1 and f["errors"] == 0 for f in figures.values()), figures
