@@ -17,6 +17,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from app.backends.base import BackendError, BackendUnavailable, Bindings, QuerySyntaxError, SelectResult
 from app.backends.binding import bind_with_values
 
+def strip_comment_lines(query: str) -> str:
+    """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
+    comments included, and would send a query whose header says "addresses" as an update (ADD)."""
+    return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+
+
 class RemoteBackend:
     name = "remote"
 
@@ -28,7 +34,7 @@ class RemoteBackend:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(int(self.timeout_s))
-        wrapper.setQuery(bind_with_values(query, bindings))
+        wrapper.setQuery(strip_comment_lines(bind_with_values(query, bindings)))
         wrapper.setReturnFormat(return_format)
         return wrapper
 

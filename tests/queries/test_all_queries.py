@@ -26,14 +26,7 @@ def answer(backend, query, bindings):
     return sorted((repr(sorted(row.items())) for row in rows(result)))
 
 
-# SPARQLWrapper guesses the query type from the first keyword-like word, comments included: a header word
-# such as "addresses" makes it send the query as an update (ADD), which the server's query endpoint refuses.
-SNIFFED_AS_UPDATE = {"plan-framework-items"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="SPARQLWrapper sniffs the header word 'address...' as ADD; reword the #+ header"))
-    if p.stem in SNIFFED_AS_UPDATE else p for p in FILES], ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_query_runs_on_both_backends(path: Path, embedded_backend, remote_backend):
     query = parse_query_file(path)
     missing = [p.name for p in query.parameters.values() if p.default is None]
