@@ -22,6 +22,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                "Data and ontology: CC BY 4.0. Code: EUPL-1.2. All content comes from SPARQL queries on the graph."),
     "api_docs": ("API-documentatie", "API documentation"),
     "sparql_endpoint": ("SPARQL-endpoint", "SPARQL endpoint"),
+    "catalog": ("Datacatalogus (DCAT)", "Data catalogue (DCAT)"),
+    "downloads": ("Downloads van de hele graaf", "Downloads of the whole graph"),
+    "ontology_docs": ("Documentatie van de ontologie", "Ontology documentation"),
+    "void": ("Beschrijving van de dataset (VoID)", "Dataset description (VoID)"),
+    "sparql_endpoint": ("SPARQL-endpoint", "SPARQL endpoint"),
     # home
     "intro": ("Een linked-data-kennisgraaf van de regioplannen onder het Integraal Zorgakkoord (IZA). Elke "
               "uitspraak verwijst naar het brondocument en de letterlijke zin waarop ze rust.",

@@ -23,6 +23,10 @@ def index(request: Request) -> dict:
             "queries": "/queries",
             "sparql": "/sparql",
             "validate": "/validate",
+            "catalog": "/catalog",
+            "void": "/.well-known/void",
+            "downloads": "/download/",
+            "ontology": "/def/",
         },
         "note": "The default graph of /sparql is the union of the named graphs (one per source file).",
     }
