@@ -895,6 +895,7 @@ def write_readme(text: str, path: Path = README) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the child servers on the way out
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k,1m")
     parser.add_argument("--runs", type=int, default=20, help="interleaved rounds after the warm-up")
