@@ -177,12 +177,16 @@ class Lane:
         thread.start()
 
     def call(self, form: str, text: str, timeout_s: float, queue_wait_s: float):
+        """Ad-hoc queries wait at most `queue_wait_s` for a worker, and the wait counts against their time
+        limit (a runaway is answered within the limit, start to end). The API lane's own queries queue for
+        up to the time limit when many requests come at once, and then have the whole limit to run."""
         started = time.monotonic()
+        wait_s = min(queue_wait_s, timeout_s) if self.name == "adhoc" else timeout_s
         try:
-            worker = self.idle.get(timeout=min(queue_wait_s, timeout_s))
+            worker = self.idle.get(timeout=wait_s)
         except queue.Empty:
-            raise QueryCapacity(self.name, self.size, min(queue_wait_s, timeout_s)) from None
-        remaining = max(0.0, timeout_s - (time.monotonic() - started))
+            raise QueryCapacity(self.name, self.size, wait_s) from None
+        remaining = max(0.0, timeout_s - (time.monotonic() - started)) if self.name == "adhoc" else timeout_s
         try:
             worker.requests.send((form, text))
             if not worker.replies.poll(remaining):
