@@ -61,6 +61,7 @@ def isolation_limits(app) -> IsolationLimits:
     settings, extra = app.state.settings, reliability_settings(app)
     return IsolationLimits(timeout_s=settings.query_timeout_s, workers=settings.query_workers,
                            adhoc_workers=extra.adhoc_workers, adhoc_nice=extra.adhoc_nice, queue_wait_s=extra.queue_wait_s,
+                           api_queue_wait_s=extra.api_queue_wait_s,
                            max_rows=settings.max_rows, max_result_bytes=extra.max_result_bytes,
                            memory_mb=extra.query_memory_mb)
 

@@ -72,6 +72,7 @@ class IsolationLimits:
     adhoc_workers: int = 2
     adhoc_nice: int = 10
     queue_wait_s: float = 2.0
+    api_queue_wait_s: float = 30.0
     max_rows: int = 10_000
     max_result_bytes: int = 50_000_000
     memory_mb: int = 1024
@@ -179,9 +180,10 @@ class Lane:
     def call(self, form: str, text: str, timeout_s: float, queue_wait_s: float):
         """Ad-hoc queries wait at most `queue_wait_s` for a worker, and the wait counts against their time
         limit (a runaway is answered within the limit, start to end). The API lane's own queries queue for
-        up to the time limit when many requests come at once, and then have the whole limit to run."""
+        up to `queue_wait_s` (IZA_API_QUEUE_WAIT_S) when many requests come at once, and then have the whole
+        time limit to run."""
         started = time.monotonic()
-        wait_s = min(queue_wait_s, timeout_s) if self.name == "adhoc" else timeout_s
+        wait_s = min(queue_wait_s, timeout_s) if self.name == "adhoc" else queue_wait_s
         try:
             worker = self.idle.get(timeout=wait_s)
         except queue.Empty:
@@ -254,7 +256,8 @@ class IsolatedBackend:
             raise BackendUnavailable("the graph is being replaced; try again")
         text = bind_with_values(query, bindings)
         lane = self.lanes.get(LANE.get(), self.lanes["api"])
-        reply = lane.call(form, text, self.limits.timeout_s, self.limits.queue_wait_s)
+        wait_s = self.limits.queue_wait_s if lane.name == "adhoc" else self.limits.api_queue_wait_s
+        reply = lane.call(form, text, self.limits.timeout_s, wait_s)
         status, value = reply
         if status == "ok":
             return value
