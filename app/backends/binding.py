@@ -26,36 +26,57 @@ def term_to_sparql(term: Node) -> str:
     raise TypeError(f"cannot bind {term!r}")
 
 
-def _where_group_start(query: str) -> int:
-    """Index just after the '{' that opens the query's WHERE group (skipping IRIs, strings, comments)."""
-    depth, groups_closed, i, n = 0, 0, 0, len(query)
-    is_construct_template = re.search(r"\bCONSTRUCT\s*\{", query, re.IGNORECASE) is not None
+IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def braces(text: str, start: int = 0):
+    """Yield (index, '{' or '}') for the braces of a query, skipping IRIs, strings and comments."""
+    i, n = start, len(text)
     while i < n:
-        char = query[i]
+        char = text[i]
         if char == "#":
-            i = query.find("\n", i)
+            i = text.find("\n", i)
             i = n if i < 0 else i
             continue
-        if char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
-            i = query.index(">", i) + 1
+        if char == "<" and IRI_REF.match(text, i):
+            i = text.index(">", i) + 1
             continue
         if char in "\"'":
-            quote = query[i : i + 3] if query[i : i + 3] in ('"""', "'''") else char
-            end = query.find(quote, i + len(quote))
-            while end > 0 and query[end - 1] == "\\" and len(quote) == 1:
-                end = query.find(quote, end + 1)
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            end = text.find(quote, i + len(quote))
+            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
+                end = text.find(quote, end + 1)
             i = (end if end > 0 else n) + len(quote)
             continue
+        if char in "{}":
+            yield i, char
+        i += 1
+
+
+def where_group_start(query: str) -> int:
+    """Index just after the '{' that opens the query's WHERE group (a CONSTRUCT template is skipped)."""
+    depth, groups_closed = 0, 0
+    is_construct_template = re.search(r"\bCONSTRUCT\s*\{", query, re.IGNORECASE) is not None
+    for i, char in braces(query):
         if char == "{":
             if depth == 0 and not (is_construct_template and groups_closed == 0):
                 return i + 1
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth == 0:
                 groups_closed += 1
-        i += 1
     raise QuerySyntaxError("the query has no WHERE group to bind parameters in")
+
+
+def group_end(query: str, start: int) -> int:
+    """Index of the '}' closing the group opened just before `start`."""
+    depth = 1
+    for i, char in braces(query, start):
+        depth += 1 if char == "{" else -1
+        if depth == 0:
+            return i
+    raise QuerySyntaxError("unbalanced braces in the WHERE group")
 
 
 def bind_with_values(query: str, bindings: Bindings | None) -> str:
@@ -64,5 +85,5 @@ def bind_with_values(query: str, bindings: Bindings | None) -> str:
     names = list(bindings)
     values = " ".join(term_to_sparql(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + name for name in names)}) {{ ({values}) }} "
-    at = _where_group_start(query)
+    at = where_group_start(query)
     return query[:at] + block + query[at:]

@@ -11,6 +11,7 @@ import socket
 import urllib.error
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 

@@ -21,7 +21,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "footer": ("Data en ontologie: CC BY 4.0. Code: EUPL-1.2. Alle gegevens komen uit SPARQL-query's op de graaf.",
                "Data and ontology: CC BY 4.0. Code: EUPL-1.2. All content comes from SPARQL queries on the graph."),
     "api_docs": ("API-documentatie", "API documentation"),
-    "sparql_endpoint": ("SPARQL-endpoint", "SPARQL endpoint"),
     "catalog": ("Datacatalogus (DCAT)", "Data catalogue (DCAT)"),
     "downloads": ("Downloads van de hele graaf", "Downloads of the whole graph"),
     "ontology_docs": ("Documentatie van de ontologie", "Ontology documentation"),

@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.deps import BackendDep, LibraryDep
 from app.web import charts, pagedata
-from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from app.web.i18n import DEFAULT_LANGUAGE, translate
 
 log = logging.getLogger(__name__)
 

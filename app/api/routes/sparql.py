@@ -16,21 +16,20 @@ import csv
 import io
 import json
 import logging
-import re
 from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pyparsing import ParseBaseException
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from app.api.deps import BackendDep, SettingsDep
-from app.backends import Backend, QuerySyntaxError, SelectResult
-from app.backends.binding import _where_group_start, term_to_sparql
+from app.backends import Backend, SelectResult
+from app.backends.binding import group_end, term_to_sparql, where_group_start
 from app.api.tabular import negotiate
 from app.core.config import Settings
 from app.namespaces import PREFIX_MAP
@@ -126,38 +125,9 @@ def scope_to_graph(text: str, graph_iri: str) -> str:
     """Evaluate the query's WHERE group inside GRAPH <graph_iri> (the IRI checked and re-serialised)."""
     if not ABSOLUTE_IRI.match(graph_iri):
         raise HTTPException(400, f"default-graph-uri is not an absolute IRI: {graph_iri!r}")
-    start = _where_group_start(text)
-    end = _group_end(text, start)
+    start = where_group_start(text)
+    end = group_end(text, start)
     return f"{text[:start]} GRAPH {term_to_sparql(URIRef(graph_iri))} {{ {text[start:end]} }} {text[end:]}"
-
-
-def _group_end(text: str, start: int) -> int:
-    """Index of the '}' closing the group opened just before `start` (skips IRIs, strings, comments)."""
-    depth, i, n = 1, start, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            i = text.index(">", i) + 1
-            continue
-        if char in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
-                end = text.find(quote, end + 1)
-            i = (end if end > 0 else n) + len(quote)
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise QuerySyntaxError("unbalanced braces in the WHERE group")
 
 
 # -- writing results -----------------------------------------------------------------------------

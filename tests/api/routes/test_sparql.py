@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
