@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -192,11 +191,16 @@ def export(
         from app.ontology_docs import OntologyDocs
         from app.publication import build_publication
 
+        from app.core.atomic import WriteError
+
         publication = build_publication(project, base or BASE)
-        for path in publication.write(all_dir):
-            typer.echo(f"wrote {path} ({path.stat().st_size} bytes)", err=True)
-        docs = OntologyDocs.build()
-        typer.echo(f"wrote {docs.write(all_dir / 'def')} ({len(docs.anchors)} terms)", err=True)
+        try:
+            for path in publication.write(all_dir):
+                typer.echo(f"wrote {path} ({path.stat().st_size} bytes)", err=True)
+            docs = OntologyDocs.build()
+            typer.echo(f"wrote {docs.write(all_dir / 'def')} ({len(docs.anchors)} terms)", err=True)
+        except (WriteError, OSError) as error:  # disk full, a folder that cannot be written
+            fail(str(error) if isinstance(error, WriteError) else f"cannot write into {all_dir}: {error.strerror}")
         return
     source = project.to_rdflib() if output_format is ExportFormat.trig else project.union_graph()
     from app.namespaces import PREFIX_MAP
@@ -205,7 +209,12 @@ def export(
         source.bind(prefix, namespace)
     text = source.serialize(format=EXPORT_RDFLIB_FORMAT[output_format.value])
     if output:
-        output.write_text(text, encoding="utf-8")
+        from app.core.atomic import WriteError, write_atomically
+
+        try:
+            write_atomically(output, text.encode("utf-8"))  # whole or not at all (disk full, unwritable folder)
+        except WriteError as error:
+            fail(str(error))
         typer.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)
