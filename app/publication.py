@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from app.backends import Backend
 from app.loader import GRAPH_BASE, ProjectGraph, to_rdflib_term
@@ -449,9 +449,11 @@ class Publication:
     def write(self, directory: Path) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
         written = []
+        from app.core.atomic import write_atomically
+
         for name, data in sorted(self.files.items()):
             path = directory / name
-            path.write_bytes(data)
+            write_atomically(path, data)  # whole or absent, never a truncated dump (raises WriteError)
             written.append(path)
         return written
 
