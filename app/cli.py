@@ -85,7 +85,8 @@ def serve(
 
     if endpoint:
         os.environ["IZA_SPARQL_ENDPOINT"] = endpoint
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port)
+    # iza_kg.access logs one line per request (with duration and query hash) instead of uvicorn's access log
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, access_log=False)
 
 
 @cli.command()
