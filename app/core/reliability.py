@@ -145,7 +145,10 @@ class ReliabilityMiddleware:
         lane = LANE.set("adhoc" if path in ADHOC_PATHS else "api")
         try:
             if scope["method"] == "OPTIONS" and origin and "access-control-request-method" in request_headers:
-                await self._preflight(path, request_headers, raw_send, record, limits)
+                try:
+                    await self._preflight(path, request_headers, raw_send, record, limits)
+                except Refusal as refusal:  # a refused preflight carries no CORS headers
+                    await self._send_json(raw_send, record, *json_body(refusal.status, refusal.detail, **refusal.extra))
                 return
             receive, record["hash"] = await self._check_request(scope, receive, request_headers, limits)
             await self.app(scope, receive, send)
