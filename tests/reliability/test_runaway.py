@@ -81,3 +81,23 @@ def test_when_every_adhoc_worker_is_busy_the_next_query_gets_503(served):
     assert busy.headers["retry-after"] == "1"
     # the API lane was never touched
     assert httpx.get(served + "/regions/gooi-en-vechtstreek", timeout=10).status_code == 200
+
+
+def test_a_query_over_the_memory_limit_stops_its_worker_only(project):
+    """The worker's address space is capped: a query that sorts a cross product dies alone and is replaced."""
+    import pytest
+
+    from app.core.isolation import LANE, IsolatedBackend, IsolationLimits, WorkerLost
+
+    backend = IsolatedBackend.from_project(project, IsolationLimits(timeout_s=30, workers=1, adhoc_workers=1,
+                                                                    queue_wait_s=30, memory_mb=300))
+    token = LANE.set("adhoc")
+    try:
+        started = time.monotonic()
+        with pytest.raises(WorkerLost):
+            backend.select("SELECT ?a ?c ?d ?f WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+        assert time.monotonic() - started < 30
+        assert backend.ask("ASK { ?s ?p ?o }") is True  # a fresh worker (after up to the queue wait)
+    finally:
+        LANE.reset(token)
+        backend.close()
