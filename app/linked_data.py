@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from app.backends import Backend
-from app.namespaces import BASE, PREFIX_MAP
+from app.namespaces import BASE, PREFIX_MAP, VOID
 from app.queries import QueryLibrary
 
-VOID = Namespace("http://rdfs.org/ns/void#")
 IZA_SOURCE_QUOTE = URIRef(BASE + "def/sourceQuote")
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 DOCUMENT_GRAPH = "document"  # the pseudo graph name of the triples about the document itself

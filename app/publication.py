@@ -33,18 +33,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from app.backends import Backend
 from app.loader import GRAPH_BASE, ProjectGraph, to_rdflib_term
-from app.namespaces import BASE, IZA, PREFIX_MAP
+from app.namespaces import (ADMS, BASE, EU_ACCESS, EU_COUNTRY, EU_FILE_TYPE, EU_LANGUAGE, EU_THEME, FORMATS_NS,
+                            IZA, PREFIX_MAP, SPDX, VCARD, VOID)
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
-EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
-EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
-EU_ACCESS = Namespace("http://publications.europa.eu/resource/authority/access-right/")
 IANA = "http://www.iana.org/assignments/media-types/"
 OVERHEID_THEMA_ZORG = URIRef("http://standaarden.overheid.nl/owms/terms/Zorg_gezondheid")
 LICENCE = URIRef("http://creativecommons.org/licenses/by/4.0/")

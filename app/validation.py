@@ -26,15 +26,14 @@ from pathlib import Path
 from typing import Iterable
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from app.loader import ROOT, ProjectGraph
-from app.namespaces import BASE, IZA, PREFIX_MAP, SH, id_iri
+from app.namespaces import IZA, IZASH, PREFIX_MAP, SH, id_iri
 
 SHAPES_DIR = ROOT / "shapes"
-IZASH = Namespace(BASE + "shapes/")  # the shapes' namespace (prefix izash:)
 SHAPE_SETS = {
     "integrity": ("integrity*.ttl",),
     "iza": ("iza-*.ttl",),

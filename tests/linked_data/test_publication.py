@@ -14,7 +14,8 @@ from rdflib.namespace import DCAT, RDF, XSD
 
 from app.loader import ROOT
 from app.namespaces import BASE
-from app.publication import DUMPS, SPDX, VOID, build_publication
+from app.namespaces import SPDX, VOID
+from app.publication import DUMPS, build_publication
 
 DCAT_AP_NL = ROOT.parent / "shared" / "reference" / "dcat-ap-nl-3.0"
 SH = "http://www.w3.org/ns/shacl#"

@@ -14,7 +14,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from app.loader import ROOT, load_project
 from app.namespaces import IZA, SH
-from app.validation import IZASH, _named_shape, load_shapes, shape_files
+from app.namespaces import IZASH
+from app.validation import _named_shape, load_shapes, shape_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPES = load_shapes("all")
