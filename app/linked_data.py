@@ -342,7 +342,7 @@ class Describer:
 def error_body(fmt: RdfFormat | None, status: int, message: str, iri: str | None = None) -> tuple[bytes, str]:
     """An error in the requested format: a comment in Turtle/N-Triples/TriG/N-Quads, an empty graph with
     extra members in JSON-LD (plain JSON readers see `detail`), an XML comment in RDF/XML; JSON otherwise."""
-    if fmt is None or fmt.key in ("jsonld", "html"):
+    if fmt is None or fmt.key in ("json", "jsonld", "html"):
         body = {"status": status, "detail": message} | ({"iri": iri} if iri else {})
         media = fmt.media_type if fmt and fmt.key == "jsonld" else "application/json"
         return json.dumps(body, ensure_ascii=False).encode("utf-8"), media
