@@ -7,6 +7,7 @@ The server must answer queries without GRAPH over the union of its named graphs 
 from __future__ import annotations
 
 import json
+import math
 import socket
 import urllib.error
 
@@ -34,7 +35,7 @@ class RemoteBackend:
     def _wrapper(self, query: str, bindings: Bindings | None, return_format: str) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
-        wrapper.setTimeout(int(self.timeout_s))
+        wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
         wrapper.setQuery(strip_comment_lines(bind_with_values(query, bindings)))
         wrapper.setReturnFormat(return_format)
         return wrapper
