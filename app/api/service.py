@@ -15,6 +15,7 @@ from app.results import rows as plain_rows
 
 REGION_PARAMETERS = ("region", "regio")
 PLAN_PARAMETERS = ("plan",)
+AREA_PARAMETERS = ("area",)  # a region or a plan: asked for the region and for each of its plans
 
 
 class UnknownSlug(LookupError):
@@ -109,6 +110,15 @@ class GraphService:
             return None, []
         region_param = next((p for p in REGION_PARAMETERS if p in query.parameters), None)
         plan_param = next((p for p in PLAN_PARAMETERS if p in query.parameters), None)
+        area_param = next((p for p in AREA_PARAMETERS if p in query.parameters), None)
+        if area_param:  # one row per municipality, with every way its membership is stated
+            merged: dict[str, dict] = {}
+            for area in [region_iri, *plan_iris]:
+                for row in self.run_query(query, {area_param: area}):
+                    first = merged.setdefault(row["municipality"], dict(row))
+                    bases = set(str(first.get("basis") or "").split(", ")) | {str(row.get("basis") or "")}
+                    first["basis"] = ", ".join(sorted(b for b in bases if b))
+            return query.name, list(merged.values())
         if region_param:
             return query.name, self.run_query(query, {region_param: region_iri})
         if plan_param:

@@ -89,3 +89,14 @@ def test_unknown_region_is_404_with_the_known_slugs(client):
 def test_unknown_section_and_malformed_slug_are_422(client):
     assert client.get(f"/regions/{MN}/weather").status_code == 422
     assert client.get("/regions/Not_A_Slug").status_code == 422
+
+
+def test_the_profile_lists_the_municipalities_of_region_and_plans(client):
+    """The fourteen Limburg municipalities, each once; Gooi's seven from the collaboration agenda."""
+    limburg = client.get("/regions/noord-en-midden-limburg/municipalities").json()
+    rows = limburg["data"] if isinstance(limburg, dict) else limburg
+    labels = sorted(r["label"] for r in rows)
+    assert len(labels) == 14 and "Venlo" in labels and "Bergen (L)" in labels
+    gooi = client.get("/regions/gooi-en-vechtstreek/municipalities").json()
+    rows = gooi["data"] if isinstance(gooi, dict) else gooi
+    assert {"Blaricum", "Eemnes", "Gooise Meren", "Hilversum", "Huizen", "Laren", "Wijdemeren"} <= {r["label"] for r in rows}
