@@ -1,15 +1,18 @@
-"""The time limit on queries: every backend call runs in a bounded pool of worker threads.
+"""The time limit on queries: every backend call runs in one of a bounded number of worker threads.
 
 The request waits at most `timeout_s` for its answer and then gets 504. The embedded store cannot
 cancel a running query, so the worker thread keeps computing until the query ends and its result is
 discarded; pyoxigraph releases the GIL while it evaluates, so other requests keep being served, and
-the pool size caps how many such runaway queries can hold a thread at once. On a remote server the
+the number of slots caps how many such runaway queries can hold a thread at once. The threads are
+daemons: a runaway query never keeps the process from exiting (a ThreadPoolExecutor would be joined
+at exit). The served app stops runaway queries for real with worker processes (app.core.isolation). On a remote server the
 HTTP request is abandoned (the server's own timeout, e.g. `oxigraph serve --timeout-s`, stops it).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from rdflib import Graph
@@ -34,14 +37,25 @@ class LimitedBackend:
         self.name = inner.name
         self.endpoint = endpoint
         self.timeout_s = timeout_s
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="iza-query")
+        self.slots = threading.BoundedSemaphore(workers)
 
     def _run(self, method, query: str, bindings: Bindings | None):
-        future = self.pool.submit(method, query, bindings)
+        if not self.slots.acquire(timeout=self.timeout_s):
+            raise QueryTimeout(self.timeout_s)
+        future: Future = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(method(query, bindings))
+            except BaseException as error:  # handed to the waiting request, which raises it
+                future.set_exception(error)
+            finally:
+                self.slots.release()
+
+        threading.Thread(target=work, name="iza-query", daemon=True).start()
         try:
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            future.cancel()  # only helps if it had not started yet
             raise QueryTimeout(self.timeout_s) from None
 
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
@@ -54,5 +68,4 @@ class LimitedBackend:
         return self._run(self.inner.construct, query, bindings)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
         self.inner.close()

@@ -299,11 +299,14 @@ USAGE = {
 }
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint (read-only)",
-                  responses={200: {"content": {m: {} for m in list(RESULT_CONTENT_TYPE.values()) + list(RDFLIB_FORMAT)}},
-                             400: {"description": "syntax error (the parser's message)"},
-                             403: {"description": "update or SERVICE refused"},
-                             504: {"description": "query ran past the time limit"}})
+SPARQL_RESPONSES = {200: {"content": {m: {} for m in list(RESULT_CONTENT_TYPE.values()) + list(RDFLIB_FORMAT)}},
+                    400: {"description": "syntax error (the parser's message)"},
+                    403: {"description": "update or SERVICE refused"},
+                    504: {"description": "query ran past the time limit"}}
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only), query in the URL", responses=SPARQL_RESPONSES)
+@router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only), query in the body", responses=SPARQL_RESPONSES)
 async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
     """GET `?query=`, POST form-encoded or POST `application/sparql-query`. The default graph is the union of
     the named graphs, one per source file, on both backends; one `default-graph-uri` narrows it to that graph."""
