@@ -28,6 +28,8 @@ from typing import Iterable
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from app.loader import ROOT, ProjectGraph
@@ -88,6 +90,25 @@ def load_shapes(shapes: str = "all", directory: Path = SHAPES_DIR) -> Graph:
 # --------------------------------------------------------------------------------------------------
 # Running pySHACL
 # --------------------------------------------------------------------------------------------------
+
+
+class PreparingGraph(Graph):
+    """The data graph as pySHACL queries it, sharing the triples of `graph`.
+
+    pySHACL hands rdflib the text of each SHACL-SPARQL constraint once per focus node, and rdflib parses
+    the text every time (about 0.2 s a parse, half of the validation time); this prepares each text once.
+    """
+
+    def __init__(self, graph: Graph):
+        super().__init__(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
+        self._prepared: dict[str, Query] = {}
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            if query_object not in self._prepared:
+                self._prepared[query_object] = prepareQuery(query_object, initNs=dict(self.namespaces()))
+            query_object = self._prepared[query_object]
+        return super().query(query_object, *args, **kwargs)
 
 
 def as_graph(source) -> Graph:
@@ -269,7 +290,7 @@ def validate(source, shapes: str = "all") -> ValidationRun:
     shapes_graph = load_shapes(shapes)
     started = time.perf_counter()
     conforms, report, _ = pyshacl_validate(
-        data, shacl_graph=shapes_graph, inference="none", advanced=False, js=False,
+        PreparingGraph(data), shacl_graph=shapes_graph, inference="none", advanced=False, js=False,
         abort_on_first=False, allow_infos=True, allow_warnings=True, inplace=True,
     )
     seconds = time.perf_counter() - started
