@@ -448,33 +448,41 @@ def _description_response(request: Request, state: LinkedDataState, graph: Graph
     return rdf_response(data, fmt, negotiated=forced is None)
 
 
+# The dataset descriptions: path -> (attribute of the publication, title nl, title en).
+DESCRIPTIONS = {
+    "/catalog": ("catalog", "Catalogus (DCAT-AP-NL)", "catalogue (DCAT-AP-NL)"),
+    "/.well-known/void": ("void", "VoID-beschrijving", "VoID description"),
+}
+
+
+def _description(request: Request, state: LinkedDataState, path: str, extension: str | None = None) -> Response:
+    forced = None
+    if extension is not None:
+        forced = BY_EXTENSION.get(extension)
+        if forced is None:
+            return not_found(request, choose(request) or HTML, None)
+    attribute, title_nl, title_en = DESCRIPTIONS[path]
+    graph = getattr(state.publication, attribute)
+    return _description_response(request, state, graph, path, forced, title_nl, title_en)
+
+
 @router.get("/catalog", summary="DCAT-AP-NL 3.0 description: catalogue, dataset, distributions, SPARQL service",
             responses={200: {"content": {f.media_type: {} for f in FORMATS}}, 406: {}})
 def catalog(request: Request, state: StateDep) -> Response:
-    return _description_response(request, state, state.publication.catalog, "/catalog", None,
-                                 "Catalogus (DCAT-AP-NL)", "catalogue (DCAT-AP-NL)")
+    return _description(request, state, "/catalog")
 
 
 @router.get("/catalog.{extension}", include_in_schema=False)
 def catalog_file(extension: str, request: Request, state: StateDep) -> Response:
-    fmt = BY_EXTENSION.get(extension)
-    if fmt is None:
-        return not_found(request, choose(request) or HTML, None)
-    return _description_response(request, state, state.publication.catalog, "/catalog", fmt,
-                                 "Catalogus (DCAT-AP-NL)", "catalogue (DCAT-AP-NL)")
+    return _description(request, state, "/catalog", extension)
 
 
 @router.get("/.well-known/void", summary="VoID description: counts, partitions, dumps, SPARQL endpoint",
             responses={200: {"content": {f.media_type: {} for f in FORMATS}}, 406: {}})
 def void(request: Request, state: StateDep) -> Response:
-    return _description_response(request, state, state.publication.void, "/.well-known/void", None,
-                                 "VoID-beschrijving", "VoID description")
+    return _description(request, state, "/.well-known/void")
 
 
 @router.get("/.well-known/void.{extension}", include_in_schema=False)
 def void_file(extension: str, request: Request, state: StateDep) -> Response:
-    fmt = BY_EXTENSION.get(extension)
-    if fmt is None:
-        return not_found(request, choose(request) or HTML, None)
-    return _description_response(request, state, state.publication.void, "/.well-known/void", fmt,
-                                 "VoID-beschrijving", "VoID description")
+    return _description(request, state, "/.well-known/void", extension)
