@@ -331,13 +331,11 @@ def dcat_description(backend: Backend, dumps: dict[str, bytes], base: str = BASE
           "municipalities, partners, challenges, transformations, funding and KPIs, every statement with its source "
           "document and a verbatim quote.")
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    g.add((dataset, DCTERMS.publisher, publisher))
-    g.add((dataset, DCTERMS.creator, publisher))
-    g.add((dataset, DCAT.contactPoint, contact))
-    g.add((dataset, DCTERMS.license, LICENCE))
-    g.add((dataset, DCTERMS.accessRights, EU_ACCESS.PUBLIC))
-    g.add((dataset, DCAT.theme, EU_THEME.HEAL))
-    g.add((dataset, DCAT.theme, OVERHEID_THEMA_ZORG))
+    shared = [(DCTERMS.publisher, publisher), (DCTERMS.creator, publisher), (DCAT.contactPoint, contact),
+              (DCTERMS.license, LICENCE), (DCTERMS.accessRights, EU_ACCESS.PUBLIC), (DCAT.theme, EU_THEME.HEAL),
+              (DCAT.theme, OVERHEID_THEMA_ZORG)]  # what the dataset and the SPARQL service both state
+    for predicate, value in shared:
+        g.add((dataset, predicate, value))
     for keyword in ("Integraal Zorgakkoord", "IZA", "regioplan", "zorgkantoorregio", "linked data"):
         g.add((dataset, DCAT.keyword, Literal(keyword, lang="nl")))
     g.add((dataset, DCTERMS.spatial, EU_COUNTRY.NLD))
@@ -405,13 +403,8 @@ def dcat_description(backend: Backend, dumps: dict[str, bytes], base: str = BASE
     g.add((service, DCAT.endpointDescription, URIRef(base + "openapi.json")))
     g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-    g.add((service, DCTERMS.publisher, publisher))
-    g.add((service, DCTERMS.creator, publisher))
-    g.add((service, DCAT.contactPoint, contact))
-    g.add((service, DCTERMS.license, LICENCE))
-    g.add((service, DCTERMS.accessRights, EU_ACCESS.PUBLIC))
-    g.add((service, DCAT.theme, EU_THEME.HEAL))
-    g.add((service, DCAT.theme, OVERHEID_THEMA_ZORG))
+    for predicate, value in shared:
+        g.add((service, predicate, value))
     g.add((service, DCAT.landingPage, URIRef(base)))
     g.add((service, DCTERMS.language, EU_LANGUAGE.NLD))
     for keyword in ("SPARQL", "Integraal Zorgakkoord", "linked data"):
