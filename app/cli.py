@@ -97,7 +97,9 @@ def stats() -> None:
     for source in project.files:
         typer.echo(f"{len(source.triples):>8}  {project.relative(source.path)}")
     typer.echo(f"{len(project):>8}  total in {len(project.files)} files\n")
-    backend = open_backend(None)
+    from app.backends.embedded import EmbeddedBackend
+
+    backend = EmbeddedBackend.from_project(project)
     result = backend.select(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"
     )

@@ -37,19 +37,6 @@ def load_library(directory: Path = QUERY_DIR) -> tuple[QueryLibrary, dict[str, s
     return QueryLibrary(found), unreadable
 
 
-def open_backend(settings: Settings) -> Backend:
-    if settings.sparql_endpoint:
-        from app.backends.remote import RemoteBackend
-
-        inner = RemoteBackend(settings.sparql_endpoint, timeout_s=settings.query_timeout_s)
-    else:
-        from app.backends.embedded import EmbeddedBackend
-        from app.loader import load_project
-
-        inner = EmbeddedBackend.from_project(load_project())
-    return limited(inner, settings)
-
-
 def limited(backend: Backend, settings: Settings) -> LimitedBackend:
     return LimitedBackend(backend, settings.query_timeout_s, settings.query_workers, endpoint=settings.sparql_endpoint)
 
