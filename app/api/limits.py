@@ -18,7 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from rdflib import Graph
 
 from app.backends import Backend, BackendError
-from app.backends.base import Bindings, SelectResult
+from app.backends.base import Bindings, QueryDataset, SelectResult
 
 
 class QueryTimeout(BackendError):
@@ -39,14 +39,14 @@ class LimitedBackend:
         self.timeout_s = timeout_s
         self.slots = threading.BoundedSemaphore(workers)
 
-    def _run(self, method, query: str, bindings: Bindings | None):
+    def _run(self, method, query: str, bindings: Bindings | None, dataset: QueryDataset | None):
         if not self.slots.acquire(timeout=self.timeout_s):
             raise QueryTimeout(self.timeout_s)
         future: Future = Future()
 
         def work() -> None:
             try:
-                future.set_result(method(query, bindings))
+                future.set_result(method(query, bindings, dataset))
             except BaseException as error:  # handed to the waiting request, which raises it
                 future.set_exception(error)
             finally:
@@ -58,14 +58,14 @@ class LimitedBackend:
         except FutureTimeout:
             raise QueryTimeout(self.timeout_s) from None
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        return self._run(self.inner.select, query, bindings)
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
+        return self._run(self.inner.select, query, bindings, dataset)
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        return self._run(self.inner.ask, query, bindings)
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
+        return self._run(self.inner.ask, query, bindings, dataset)
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
-        return self._run(self.inner.construct, query, bindings)
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
+        return self._run(self.inner.construct, query, bindings, dataset)
 
     def close(self) -> None:
         self.inner.close()

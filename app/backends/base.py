@@ -31,15 +31,28 @@ class SelectResult:
         return len(self.rows)
 
 
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a SPARQL Protocol request names with default-graph-uri and named-graph-uri (IRIs).
+
+    Given, it replaces the query's own FROM / FROM NAMED: the default graph is the merge of
+    `default_graphs` (empty if none) and only `named_graphs` can be reached with GRAPH. A backend
+    called without one answers over the union of all named graphs, or over the query's FROM clauses.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
 class Backend(Protocol):
     """What routes and the CLI need from a store. Bindings map variable names (without '?') to terms."""
 
     name: str
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult: ...
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult: ...
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool: ...
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> Graph: ...
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph: ...
 
     def close(self) -> None: ...

@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from app.backends.base import Bindings, QuerySyntaxError
+from app.backends.sparql_text import braces
 
 UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -24,33 +25,6 @@ def term_to_sparql(term: Node) -> str:
     if isinstance(term, Literal):
         return term.n3()
     raise TypeError(f"cannot bind {term!r}")
-
-
-IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
-
-
-def braces(text: str, start: int = 0):
-    """Yield (index, '{' or '}') for the braces of a query, skipping IRIs, strings and comments."""
-    i, n = start, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if char == "<" and IRI_REF.match(text, i):
-            i = text.index(">", i) + 1
-            continue
-        if char in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
-                end = text.find(quote, end + 1)
-            i = (end if end > 0 else n) + len(quote)
-            continue
-        if char in "{}":
-            yield i, char
-        i += 1
 
 
 def where_group_start(query: str) -> int:

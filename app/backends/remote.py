@@ -16,7 +16,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from app.backends.base import BackendError, BackendUnavailable, Bindings, QuerySyntaxError, SelectResult
+from app.backends.base import BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, SelectResult
 from app.backends.binding import bind_with_values
 
 def strip_comment_lines(query: str) -> str:
@@ -32,12 +32,18 @@ class RemoteBackend:
         self.endpoint = endpoint
         self.timeout_s = timeout_s
 
-    def _wrapper(self, query: str, bindings: Bindings | None, return_format: str) -> SPARQLWrapper:
+    def _wrapper(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
+                 return_format: str) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
         wrapper.setQuery(strip_comment_lines(bind_with_values(query, bindings)))
         wrapper.setReturnFormat(return_format)
+        if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
+            for iri in dataset.default_graphs:
+                wrapper.addDefaultGraph(iri)
+            for iri in dataset.named_graphs:
+                wrapper.addNamedGraph(iri)
         return wrapper
 
     def _call(self, wrapper: SPARQLWrapper):
@@ -50,24 +56,24 @@ class RemoteBackend:
         except SPARQLWrapperException as error:
             raise BackendError(str(error)) from None
 
-    def _json(self, query: str, bindings: Bindings | None) -> dict:
-        response = self._call(self._wrapper(query, bindings, JSON))
+    def _json(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None) -> dict:
+        response = self._call(self._wrapper(query, bindings, dataset, JSON))
         try:
             return json.loads(response.response.read())
         except (ValueError, OSError) as error:
             raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        data = self._json(query, bindings)
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
+        data = self._json(query, bindings, dataset)
         variables = data["head"]["vars"]
         rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in data["results"]["bindings"]]
         return SelectResult(variables, rows)
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        return bool(self._json(query, bindings)["boolean"])
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
+        return bool(self._json(query, bindings, dataset)["boolean"])
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
-        response = self._call(self._wrapper(query, bindings, TURTLE))
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
+        response = self._call(self._wrapper(query, bindings, dataset, TURTLE))
         graph = Graph()
         graph.parse(data=response.response.read(), format="turtle")
         return graph

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from app.backends.base import Backend, BackendUnavailable, Bindings, SelectResult
+from app.backends.base import Backend, BackendUnavailable, Bindings, QueryDataset, SelectResult
 from app.core.isolation import IsolatedBackend, IsolationLimits, QueryCapacity
 from app.core.reliability import ReliabilitySettings
-from app.loader import ROOT, LoadError, configured_sources, load_project, source_files
+from app.loader import ROOT, LoadError, configured_sources, source_files
 
 log = logging.getLogger("iza_kg.graph")
 
@@ -94,14 +94,14 @@ class RetryingBackend:
                     raise
                 time.sleep(self.pause_s * (attempt + 1))
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        return self._call(self.inner.select, query, bindings)
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
+        return self._call(self.inner.select, query, bindings, dataset)
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        return self._call(self.inner.ask, query, bindings)
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
+        return self._call(self.inner.ask, query, bindings, dataset)
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
-        return self._call(self.inner.construct, query, bindings)
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
+        return self._call(self.inner.construct, query, bindings, dataset)
 
     def close(self) -> None:
         self.inner.close()
@@ -139,7 +139,7 @@ class GraphReloader:
             return str(path)
 
     def load(self) -> IsolatedBackend:
-        """Parse every file and start workers on the result; raises LoadError (nothing changes then)."""
+        """Load every file into a fresh template and its workers; raises LoadError (nothing changes then)."""
         started = time.monotonic()
         fingerprint = self._fingerprint()
         files = source_files(self._paths())
@@ -150,10 +150,9 @@ class GraphReloader:
                 digest.update(path.read_bytes())
             except OSError as error:
                 raise LoadError(path, None, str(error)) from None
-        project = load_project(files, self.root)
-        backend = IsolatedBackend.from_project(project, isolation_limits(self.app))
+        backend = IsolatedBackend.from_files(files, isolation_limits(self.app), self.root)
         self.fingerprint = fingerprint
-        self.info = GraphInfo("embedded", triples=len(project), version=digest.hexdigest()[:12], files=len(files),
+        self.info = GraphInfo("embedded", triples=backend.triples, version=digest.hexdigest()[:12], files=len(files),
                               loaded_at=now(), load_seconds=round(time.monotonic() - started, 3))
         return backend
 

@@ -1,9 +1,14 @@
 """Query isolation for the embedded graph: every query runs in a worker process that can be killed.
 
 pyoxigraph cannot cancel a query that is running, so a thread with a time limit only abandons it (the
-store keeps computing). Here each query goes to a worker process holding its own copy of the graph
-(a few MB); at the deadline the worker is killed with SIGKILL, the caller gets QueryTimeout (504), and
-a fresh worker is started from the same N-Quads in the background.
+store keeps computing). Here each query goes to a worker process; at the deadline the worker is killed
+with SIGKILL, the caller gets QueryTimeout (504), and a fresh worker takes its place in the background.
+
+The graph is loaded once, by a template process (app.core.query_worker) that forks the workers: they
+share its memory copy-on-write, so the graph is in memory once however many workers there are, and a
+replacement worker is ready in milliseconds instead of loading the graph again. The parent (the API
+process) never holds the graph: the template reads the source files itself with Oxigraph's bulk
+loader and reports a file that does not parse as LoadError (file, line, reason).
 
 Two lanes keep the public endpoint from starving the API:
 
@@ -15,7 +20,8 @@ Two lanes keep the public endpoint from starving the API:
 The lane is chosen by the request (a context variable that app.core.reliability sets for /sparql), so
 routes and backends keep the Backend protocol unchanged. Each worker also stops reading solutions past
 `max_rows + 1` (the routes cut at `max_rows` and only need to know there were more) and refuses answers
-over `max_result_bytes` (ResultTooLarge), and has its address space capped at `memory_mb`.
+over `max_result_bytes` (ResultTooLarge), and may grow its address space by at most `memory_mb` beyond
+the graph it shares.
 """
 
 from __future__ import annotations
@@ -24,19 +30,22 @@ import contextvars
 import logging
 import os
 import queue
+import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from app.api.limits import QueryTimeout
-from app.backends.base import BackendError, BackendUnavailable, Bindings, QuerySyntaxError, SelectResult
-from app.loader import ROOT, XSD_STRING, ProjectGraph
+from app.backends.base import BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, SelectResult
+from app.loader import RDF_SUFFIXES, ROOT, XSD_STRING, LoadError, ProjectGraph, graph_name
 
 log = logging.getLogger("iza_kg.isolation")
 
@@ -98,51 +107,102 @@ def _decode(encoded: tuple) -> Node:
 # -- the parent side -------------------------------------------------------------------------------
 
 
-class Worker:
-    """One `python -m app.core.query_worker` process, spoken to over its stdin and stdout."""
+def source_list(files, root=ROOT) -> list[tuple]:
+    """What the template loads: (path, media type, graph IRI) per file, each file its own named graph."""
+    sources = []
+    for path in files:
+        rdf_format = RDF_SUFFIXES.get(Path(path).suffix)
+        if rdf_format is None:
+            raise LoadError(Path(path), None, f"unknown RDF file type {Path(path).suffix!r}")
+        sources.append((str(path), rdf_format.media_type, graph_name(Path(path), root).value))
+    return sources
 
-    def __init__(self, nquads: bytes, nice: int, limits: IsolationLimits):
-        args = [str(nice), str(limits.memory_mb), str(limits.max_rows), str(limits.max_result_bytes)]
-        self.process = subprocess.Popen([sys.executable, "-m", "app.core.query_worker", *args], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, cwd=str(ROOT))
-        self.requests = Connection(os.dup(self.process.stdin.fileno()), readable=False)
-        self.replies = Connection(os.dup(self.process.stdout.fileno()), writable=False)
-        self.process.stdin.close()
-        self.process.stdout.close()
-        self.pid = self.process.pid
-        self.triples: int | None = None
-        # The graph goes down the pipe while the process starts (and the other workers with it).
-        self._loader = threading.Thread(target=self._send_graph, args=(nquads,), daemon=True)
-        self._loader.start()
 
-    def _send_graph(self, nquads: bytes) -> None:
+class Template:
+    """The `python -m app.core.query_worker` process that holds the graph and forks the workers."""
+
+    def __init__(self, sources: list[tuple], limits: IsolationLimits, timeout_s: float):
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen([sys.executable, "-m", "app.core.query_worker", str(theirs.fileno())],
+                                        pass_fds=[theirs.fileno()], cwd=str(ROOT))
+        theirs.close()
+        self.socket = ours
+        self.control = Connection(os.dup(ours.fileno()))
+        self._lock = threading.Lock()  # one fork request at a time on the control socket
         try:
-            self.requests.send_bytes(nquads)
-        except OSError:
-            pass  # the worker died; wait_ready reports it
-
-    def wait_ready(self, timeout_s: float) -> None:
-        try:
-            if not self.replies.poll(timeout_s):
-                self.kill()
-                raise BackendUnavailable(f"a query worker did not start within {timeout_s:g} s")
-            status, self.triples = self.replies.recv()
+            self.control.send(("load", sources, (limits.memory_mb, limits.max_rows, limits.max_result_bytes)))
+            if not self.control.poll(timeout_s):
+                raise BackendUnavailable(f"the graph did not load within {timeout_s:g} s")
+            reply = self.control.recv()
         except (EOFError, OSError):
-            self.kill()
-            raise BackendUnavailable("a query worker died while loading the graph") from None
+            self.close()
+            raise BackendUnavailable("the query template process died while loading the graph") from None
+        except BackendUnavailable:
+            self.close()
+            raise
+        if reply[0] == "load-error":
+            self.close()
+            _, path, line, reason = reply
+            raise LoadError(Path(path) if path else Path("?"), line, reason)
+        self.triples = reply[1]
+
+    def fork(self, nice: int) -> "Worker":
+        ours, theirs = socket.socketpair()
+        try:
+            with self._lock:
+                self.control.send(("fork", nice))
+                socket.send_fds(self.socket, [b"w"], [theirs.fileno()])
+                if not self.control.poll(30):
+                    raise BackendUnavailable("the query template process did not start a worker within 30 s")
+                _, pid = self.control.recv()
+        except (EOFError, OSError):
+            ours.close()
+            raise BackendUnavailable("the query template process is gone") from None
+        finally:
+            theirs.close()
+        return Worker(pid, ours)
 
     def is_alive(self) -> bool:
         return self.process.poll() is None
 
-    def kill(self) -> None:
+    def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            log.error("query worker %s did not stop", self.pid)
-        for connection in (self.requests, self.replies):
-            connection.close()
+            log.error("query template %s did not stop", self.process.pid)
+        self.control.close()
+        self.socket.close()
+
+
+class Worker:
+    """One forked worker process, spoken to over its own socket."""
+
+    def __init__(self, pid: int, connection: socket.socket):
+        self.pid = pid
+        self._socket = connection
+        self.connection = Connection(os.dup(connection.fileno()))
+        self.killed = False
+
+    def is_alive(self) -> bool:
+        if self.killed:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        if not self.killed:
+            self.killed = True
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.connection.close()
+        self._socket.close()
 
 
 class Lane:
@@ -164,7 +224,6 @@ class Lane:
         def run():
             try:
                 worker = self.backend._spawn(self)
-                worker.wait_ready(60)
             except BackendError as error:
                 log.error("could not replace a %s query worker: %s", self.name, error)
                 return
@@ -177,7 +236,7 @@ class Lane:
         self.backend._respawns.append(thread)
         thread.start()
 
-    def call(self, form: str, text: str, timeout_s: float, queue_wait_s: float):
+    def call(self, request: tuple, timeout_s: float, queue_wait_s: float):
         """Ad-hoc queries wait at most `queue_wait_s` for a worker, and the wait counts against their time
         limit (a runaway is answered within the limit, start to end). The API lane's own queries queue for
         up to `queue_wait_s` (IZA_API_QUEUE_WAIT_S) when many requests come at once, and then have the whole
@@ -190,15 +249,15 @@ class Lane:
             raise QueryCapacity(self.name, self.size, wait_s) from None
         remaining = max(0.0, timeout_s - (time.monotonic() - started)) if self.name == "adhoc" else timeout_s
         try:
-            worker.requests.send((form, text))
-            if not worker.replies.poll(remaining):
+            worker.connection.send(request)
+            if not worker.connection.poll(remaining):
                 worker.kill()
                 self.killed += 1
                 log.warning("query stopped after %.1f s in the %s lane (worker %s killed)",
                             time.monotonic() - started, self.name, worker.pid)
                 self.replace()
                 raise QueryTimeout(timeout_s)
-            reply = worker.replies.recv()
+            reply = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             worker.kill()
             self.replace()
@@ -217,39 +276,49 @@ class IsolatedBackend:
     name = "embedded"
     endpoint = None
 
-    def __init__(self, nquads: bytes, limits: IsolationLimits = IsolationLimits(), start_timeout_s: float = 60):
-        self.nquads = nquads
+    def __init__(self, sources: list[tuple], limits: IsolationLimits = IsolationLimits(), start_timeout_s: float = 60):
+        self.sources = sources
         self.limits = limits
         self.timeout_s = limits.timeout_s
+        self.start_timeout_s = start_timeout_s
         self.closed = False
         self._all: list[Worker] = []
         self._lock = threading.Lock()
         self._respawns: list[threading.Thread] = []
+        self.template = Template(sources, limits, start_timeout_s)  # LoadError if a file does not parse
+        self.triples = self.template.triples
         self.lanes = {"api": Lane("api", limits.workers, 0, self),
                       "adhoc": Lane("adhoc", limits.adhoc_workers, limits.adhoc_nice, self)}
-        started = [w for lane in self.lanes.values() for w in zip(lane.start(), [lane] * lane.size)]
         try:
-            for worker, lane in started:
-                worker.wait_ready(start_timeout_s)
-                lane.idle.put(worker)
+            for lane in self.lanes.values():
+                for worker in lane.start():
+                    lane.idle.put(worker)
         except BackendError:
             self.close()
             raise
-        self.triples = started[0][0].triples if started else 0
+
+    @classmethod
+    def from_files(cls, files, limits: IsolationLimits = IsolationLimits(), root=ROOT) -> "IsolatedBackend":
+        return cls(source_list(files, root), limits)
 
     @classmethod
     def from_project(cls, project: ProjectGraph, limits: IsolationLimits = IsolationLimits()) -> "IsolatedBackend":
+        """From a graph already parsed (tests): it travels to the template as N-Quads."""
         import pyoxigraph as ox
 
-        return cls(ox.serialize(project.quads(), format=ox.RdfFormat.N_QUADS), limits)
+        return cls([(None, ox.serialize(project.quads(), format=ox.RdfFormat.N_QUADS), None)], limits)
 
     def _spawn(self, lane: Lane) -> Worker:
-        worker = Worker(self.nquads, lane.nice, self.limits)
         with self._lock:
+            if not self.template.is_alive():
+                log.error("the query template process died; loading the graph again")
+                self.template.close()
+                self.template = Template(self.sources, self.limits, self.start_timeout_s)
+            worker = self.template.fork(lane.nice)
             self._all = [w for w in self._all if w.is_alive()] + [worker]
         return worker
 
-    def _call(self, form: str, query: str, bindings: Bindings | None):
+    def _call(self, form: str, query: str, bindings: Bindings | None, dataset: QueryDataset | None):
         from app.backends.binding import bind_with_values
 
         if self.closed:
@@ -257,7 +326,8 @@ class IsolatedBackend:
         text = bind_with_values(query, bindings)
         lane = self.lanes.get(LANE.get(), self.lanes["api"])
         wait_s = self.limits.queue_wait_s if lane.name == "adhoc" else self.limits.api_queue_wait_s
-        reply = lane.call(form, text, self.limits.timeout_s, wait_s)
+        graphs = (list(dataset.default_graphs), list(dataset.named_graphs)) if dataset else (None, None)
+        reply = lane.call((form, text, *graphs), self.limits.timeout_s, wait_s)
         status, value = reply
         if status == "ok":
             return value
@@ -267,16 +337,16 @@ class IsolatedBackend:
             raise ResultTooLarge(value)
         raise BackendError(value)
 
-    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
-        variables, rows = self._call("select", query, bindings)
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
+        variables, rows = self._call("select", query, bindings, dataset)
         return SelectResult(variables, [{k: _decode(v) for k, v in row.items()} for row in rows])
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
-        return self._call("ask", query, bindings)
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
+        return self._call("ask", query, bindings, dataset)
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         graph = Graph()
-        for s, p, o in self._call("construct", query, bindings):
+        for s, p, o in self._call("construct", query, bindings, dataset):
             graph.add((_decode(s), _decode(p), _decode(o)))
         return graph
 
@@ -292,3 +362,4 @@ class IsolatedBackend:
             workers, self._all = self._all, []
         for worker in workers:
             worker.kill()
+        self.template.close()

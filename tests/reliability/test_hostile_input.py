@@ -91,12 +91,19 @@ def test_a_body_without_content_length_is_counted(client):
     assert_clean_refusal(response, {413})
 
 
-@pytest.mark.parametrize("depth", [60, 500, 5000])
+@pytest.mark.parametrize("depth", [201, 500, 5000])
 def test_a_deeply_nested_query_is_400(client, depth):
     query = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
     response = client.post("/sparql", content=query, headers={"content-type": "application/sparql-query"})
     assert_clean_refusal(response, {400})
     assert_json_problem(response)
+    assert f"{depth} deep" in response.json()["detail"]
+
+
+def test_a_query_nested_within_the_limit_is_answered(client):
+    query = "SELECT * WHERE " + "{" * 60 + " ?s a <https://w3id.org/iza-kg/def/ZorgkantoorRegion> " + "}" * 60
+    response = client.post("/sparql", content=query, headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 200 and len(response.json()["results"]["bindings"]) == 31
 
 
 def test_deeply_nested_expressions_are_400(client):

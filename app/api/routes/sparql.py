@@ -3,9 +3,11 @@
 - GET ?query=, POST form-encoded (query=), POST application/sparql-query.
 - SELECT/ASK answers as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or
   RDF/XML, chosen by Accept (tables below) or by a `format` parameter (as SPARQLWrapper sends it).
-- The default graph is the union of the named graphs (one per source file) on both backends. One
-  `default-graph-uri` is honoured by evaluating the query's WHERE group inside `GRAPH <that graph>`.
-- Refused: SPARQL Update (403), SERVICE (403), several default-graph-uri or named-graph-uri (400).
+- The default graph is the union of the named graphs (one per source file) on both backends, unless the
+  query names its own with FROM / FROM NAMED. `default-graph-uri` and `named-graph-uri` (each may repeat)
+  replace both, as the SPARQL 1.1 Protocol says: the default graph is then the merge of the first, and
+  GRAPH reaches only the second.
+- Refused: SPARQL Update (403), SERVICE (403).
 - Syntax errors: 400 with the parser's message. SELECT answers are cut off at IZA_MAX_ROWS rows (header
   `X-Result-Capped`); a query running past IZA_QUERY_TIMEOUT_S gets 504.
 """
@@ -21,15 +23,16 @@ from xml.sax.saxutils import escape as xml_escape
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pyparsing import ParseBaseException
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from app.api.deps import BackendDep, SettingsDep
 from app.backends import Backend, SelectResult
-from app.backends.binding import group_end, term_to_sparql, where_group_start
+from app.backends.base import QueryDataset
+from app.backends.binding import UNSAFE_IRI
+from app.backends.sparql_text import (
+    calls_service, dataset_clauses, looks_like_update, mask, nesting_depth, query_form,
+)
 from app.api.tabular import negotiate
 from app.core.config import Settings
 from app.namespaces import PREFIX_MAP
@@ -86,48 +89,51 @@ FORMAT_PARAMETER = {
     "json-ld": (None, "application/ld+json"), "jsonld": (None, "application/ld+json"),
     "rdf": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"),
 }
-QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
 class Refused(HTTPException):
     pass
 
 
+# Measured: pyoxigraph 0.5 answers 500 levels and crashes (SIGSEGV, stack overflow) at 5 000.
+MAX_NESTING = 200
+
 # -- checking the request ------------------------------------------------------------------------
 
 
-def contains(node, name: str) -> bool:
-    if isinstance(node, CompValue):
-        return node.name == name or any(contains(v, name) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(contains(v, name) for v in node)
-    if hasattr(node, "asList") and not isinstance(node, str):
-        return any(contains(v, name) for v in node)
-    return False
-
-
 def check_query(text: str) -> str:
-    """The query form; raises 400 with the parser's message, 403 for an update or SERVICE."""
-    try:
-        parsed = parseQuery(text)
-    except ParseBaseException as error:
-        try:
-            parseUpdate(text)
-        except ParseBaseException:
-            raise HTTPException(400, f"SPARQL syntax error: {error}") from None
-        raise Refused(403, "This endpoint is read-only: SPARQL Update requests are refused.") from None
-    if contains(parsed, "ServiceGraphPattern"):
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE); 403 for an update or SERVICE.
+
+    Read from the keywords (app.backends.sparql_text), not by parsing: the store's parser checks the
+    syntax when the query runs and its message comes back as a 400. A text with no query form is sent
+    as SELECT, so the parser says what is wrong with it.
+    """
+    masked = mask(text)
+    if (depth := nesting_depth(masked)) > MAX_NESTING:
+        raise HTTPException(400, f"the query nests groups or parentheses {depth} deep; at most {MAX_NESTING} levels "
+                                 "are accepted (Oxigraph's parser recurses once per level and would crash)")
+    if looks_like_update(masked):
+        raise Refused(403, "This endpoint is read-only: SPARQL Update requests are refused.")
+    if calls_service(masked):
         raise Refused(403, "SERVICE is refused: this endpoint does not call other SPARQL servers.")
-    return QUERY_FORMS[parsed[1].name]
+    return query_form(masked) or "SELECT"
 
 
-def scope_to_graph(text: str, graph_iri: str) -> str:
-    """Evaluate the query's WHERE group inside GRAPH <graph_iri> (the IRI checked and re-serialised)."""
-    if not ABSOLUTE_IRI.match(graph_iri):
-        raise HTTPException(400, f"default-graph-uri is not an absolute IRI: {graph_iri!r}")
-    start = where_group_start(text)
-    end = group_end(text, start)
-    return f"{text[:start]} GRAPH {term_to_sparql(URIRef(graph_iri))} {{ {text[start:end]} }} {text[end:]}"
+def requested_dataset(params: dict[str, list[str]], text: str) -> QueryDataset | None:
+    """default-graph-uri and named-graph-uri (each may repeat), else the query's own FROM / FROM NAMED.
+
+    Both are handed to the backend as an explicit dataset because stores that answer over the union of
+    their graphs (Oxigraph's --union-default-graph, pyoxigraph's use_default_graph_as_union) let that
+    union win over FROM. None: neither is given, the default graph is the union of the named graphs."""
+    default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    for name, iris in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for iri in iris:
+            if not ABSOLUTE_IRI.match(iri) or UNSAFE_IRI.search(iri):
+                raise HTTPException(400, f"{name} is not an absolute IRI: {iri!r}")
+    if default_graphs or named_graphs:
+        return QueryDataset(tuple(default_graphs), tuple(named_graphs))
+    clauses = dataset_clauses(text)
+    return QueryDataset(*clauses) if clauses else None
 
 
 # -- writing results -----------------------------------------------------------------------------
@@ -275,12 +281,13 @@ def choose_format(request: Request, params: dict[str, list[str]], form: str) -> 
     return chosen
 
 
-def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str) -> Response:
+def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str,
+            dataset: QueryDataset | None) -> Response:
     if form in ("CONSTRUCT", "DESCRIBE"):
-        return Response(serialize_graph(backend.construct(text), RDFLIB_FORMAT[fmt]), media_type=fmt)
+        return Response(serialize_graph(backend.construct(text, dataset=dataset), RDFLIB_FORMAT[fmt]), media_type=fmt)
     if form == "ASK":
-        return Response(WRITERS[fmt](backend.ask(text)), media_type=RESULT_CONTENT_TYPE[fmt])
-    result = backend.select(text)
+        return Response(WRITERS[fmt](backend.ask(text, dataset=dataset)), media_type=RESULT_CONTENT_TYPE[fmt])
+    result = backend.select(text, dataset=dataset)
     headers = {}
     if len(result.rows) > settings.max_rows:
         result = SelectResult(result.variables, result.rows[: settings.max_rows])
@@ -292,7 +299,8 @@ def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str
 USAGE = {
     "endpoint": "/sparql",
     "description": "SPARQL 1.1 query endpoint (read-only). The default graph is the union of all named graphs "
-                   "(one per source file, https://w3id.org/iza-kg/graph/...).",
+                   "(one per source file, https://w3id.org/iza-kg/graph/...); FROM / FROM NAMED or "
+                   "default-graph-uri / named-graph-uri choose other graphs.",
     "usage": ["GET /sparql?query=...", "POST /sparql (application/x-www-form-urlencoded, query=...)",
               "POST /sparql (application/sparql-query)"],
     "results": sorted(set(RESULT_CONTENT_TYPE.values()) | set(RDFLIB_FORMAT)),
@@ -309,19 +317,13 @@ SPARQL_RESPONSES = {200: {"content": {m: {} for m in list(RESULT_CONTENT_TYPE.va
 @router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only), query in the body", responses=SPARQL_RESPONSES)
 async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
     """GET `?query=`, POST form-encoded or POST `application/sparql-query`. The default graph is the union of
-    the named graphs, one per source file, on both backends; one `default-graph-uri` narrows it to that graph."""
+    the named graphs, one per source file, on both backends, unless the query has FROM clauses;
+    `default-graph-uri` and `named-graph-uri` (each may repeat) replace that dataset, as the protocol says."""
     text, params = await read_request(request)
     if text is None:
         return JSONResponse(USAGE)
     form = check_query(text)
-    if params.get("named-graph-uri"):
-        raise HTTPException(400, "named-graph-uri is not supported: every source file is already a named graph; "
-                                 "use GRAPH <https://w3id.org/iza-kg/graph/...> in the query")
-    default_graphs = params.get("default-graph-uri", [])
-    if len(default_graphs) > 1:
-        raise HTTPException(400, "give at most one default-graph-uri")
-    if default_graphs:
-        text = scope_to_graph(text, default_graphs[0])
+    dataset = requested_dataset(params, text)
     fmt = choose_format(request, params, form)
-    return await run_in_threadpool(execute, backend, settings, text, form, fmt)
+    return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset)
 

@@ -1,0 +1,63 @@
+"""The embedded graph behind forked worker processes (app.core.isolation), as the served app runs it."""
+
+from pathlib import Path
+
+import pytest
+
+from app.backends.base import QueryDataset
+from app.core.isolation import IsolatedBackend, IsolationLimits
+from app.loader import LoadError, configured_sources, source_files
+
+REFERENCE_GRAPH = "https://w3id.org/iza-kg/graph/data/reference/zorgkantoorregios"
+COUNT_REGIONS = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/iza-kg/def/ZorgkantoorRegion> }"
+
+
+@pytest.fixture(scope="module")
+def backend():
+    backend = IsolatedBackend.from_files(source_files(configured_sources()),
+                                         IsolationLimits(workers=2, adhoc_workers=1))
+    yield backend
+    backend.close()
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    return {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
+
+
+def private_kib(pid: int) -> int:
+    """Memory only this process holds (pages it wrote since the fork, or allocated itself)."""
+    fields = memory_kib(pid)
+    return fields["Private_Clean"] + fields["Private_Dirty"]
+
+
+def test_the_template_loads_the_files_and_the_workers_answer(backend):
+    assert backend.triples > 10_000
+    assert int(backend.select(COUNT_REGIONS).rows[0]["n"]) == 31
+
+
+def test_workers_share_the_graph_instead_of_each_holding_a_copy(backend):
+    backend.select(COUNT_REGIONS)
+    template = memory_kib(backend.template.process.pid)["Rss"]  # the interpreter and the graph
+    workers = [private_kib(worker.pid) for worker in backend._all]
+    assert len(workers) == 3
+    # each worker writes a little (Python objects, query buffers) but copies neither; a worker that
+    # loaded its own graph (as before) held all of its memory privately
+    assert max(workers) < template / 4, (template, workers)
+
+
+def test_a_dataset_reaches_the_workers(backend):
+    only_reference = QueryDataset(default_graphs=(REFERENCE_GRAPH,))
+    assert int(backend.select(COUNT_REGIONS, dataset=only_reference).rows[0]["n"]) == 31
+    only_named = QueryDataset(named_graphs=(REFERENCE_GRAPH,))
+    assert int(backend.select(COUNT_REGIONS, dataset=only_named).rows[0]["n"]) == 0
+    graphs = backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=only_named)
+    assert [str(row["g"]) for row in graphs.rows] == [REFERENCE_GRAPH]
+
+
+def test_a_file_that_does_not_parse_is_a_load_error_with_file_and_line(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "unterminated .\n')
+    with pytest.raises(LoadError) as raised:
+        IsolatedBackend.from_files([broken], IsolationLimits(workers=1, adhoc_workers=1), root=tmp_path)
+    assert raised.value.path.name == "broken.ttl" and raised.value.line == 3
