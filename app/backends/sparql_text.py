@@ -36,12 +36,12 @@ def keyword(word: str) -> re.Pattern:
     return re.compile(rf"(?<![\w?$:@\-]){word}(?![\w:\-])", re.IGNORECASE)
 
 
-PROLOGUE_AND_FORM = re.compile(
-    r"\s*(?:(?:BASE\s*|PREFIX\s+[\w\-.]*:\s*)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE
-)
+# Every repetition of the prologue consumes a keyword, so the pattern cannot backtrack exponentially
+# (an earlier `(?:PREFIX ...\s*)\s*)*` took seconds on a query with twenty prefixes and no match).
+PROLOGUE = r"\s*(?:(?:BASE|PREFIX\s+[\w\-.]*:)\s*)*"
+PROLOGUE_AND_FORM = re.compile(PROLOGUE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
 PROLOGUE_AND_UPDATE = re.compile(
-    r"\s*(?:(?:BASE\s*|PREFIX\s+[\w\-.]*:\s*)\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:\-])",
-    re.IGNORECASE,
+    PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:\-])", re.IGNORECASE
 )
 SERVICE = keyword("SERVICE")
 FROM = keyword("FROM")

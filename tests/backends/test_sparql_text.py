@@ -58,3 +58,15 @@ def test_dataset_clauses_with_iris_and_prefixed_names():
     assert dataset_clauses(text) == (("http://g/b", "http://c"), ("http://a",))
     assert dataset_clauses("SELECT * WHERE { ?s ?p 'FROM <http://x>' }") is None
     assert dataset_clauses("SELECT * FROM <relative> WHERE { ?s ?p ?o }") is None  # left to the store
+
+
+def test_a_long_prologue_is_read_in_linear_time():
+    """Many PREFIX lines before a query form used to make the prologue pattern backtrack for seconds."""
+    import time
+
+    prologue = "".join(f"PREFIX p{i}: <http://example.org/{i}/>\n" for i in range(40))
+    started = time.perf_counter()
+    assert query_form(mask(prologue + "SELECT * {}")) == "SELECT"
+    assert not looks_like_update(mask(prologue + "SELECT * {}"))
+    assert looks_like_update(mask(prologue + "INSERT DATA {}"))
+    assert time.perf_counter() - started < 2  # linear: milliseconds; the backtracking pattern took minutes
