@@ -49,7 +49,7 @@ def test_benchmark_machinery_at_10k(synthetic):
     with bench.api_server(out, timeout_s=120) as server, httpx.Client(base_url=server.base, timeout=60) as client:
         assert bench.check_answers(client, counts) == []
         bench.measure(client, routes + sparql, runs=1, warmup=0, budget_s=30, log=None)
-        peak = server.peak_rss_mib()
+        peak = server.peak_memory_mib()
     failed = {t.name: t.statuses for t in routes + sparql if t.statuses != {200: 1}}
     assert failed == {}
     assert peak > 0
