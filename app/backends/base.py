@@ -22,6 +22,15 @@ class BackendUnavailable(BackendError):
     """The store could not be reached (a remote server that is down)."""
 
 
+class ResultTooLarge(BackendError):
+    """An answer larger than the byte limit."""
+
+    def __init__(self, limit_bytes: int):
+        self.limit_bytes = limit_bytes
+        super().__init__(f"the answer is larger than {limit_bytes} bytes (the limit set by IZA_MAX_RESULT_BYTES); "
+                         "narrow the query or page through it with LIMIT and OFFSET")
+
+
 @dataclass
 class SelectResult:
     variables: list[str]

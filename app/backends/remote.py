@@ -16,7 +16,9 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from app.backends.base import BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, SelectResult
+from app.backends.base import (
+    BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
+)
 from app.backends.binding import bind_with_values
 
 def strip_comment_lines(query: str) -> str:
@@ -28,9 +30,10 @@ def strip_comment_lines(query: str) -> str:
 class RemoteBackend:
     name = "remote"
 
-    def __init__(self, endpoint: str, timeout_s: float = 30.0):
+    def __init__(self, endpoint: str, timeout_s: float = 30.0, max_result_bytes: int | None = None):
         self.endpoint = endpoint
         self.timeout_s = timeout_s
+        self.max_result_bytes = max_result_bytes
 
     def _wrapper(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
                  return_format: str) -> SPARQLWrapper:
@@ -56,11 +59,25 @@ class RemoteBackend:
         except SPARQLWrapperException as error:
             raise BackendError(str(error)) from None
 
-    def _json(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None) -> dict:
-        response = self._call(self._wrapper(query, bindings, dataset, JSON))
+    def _read(self, response) -> bytes:
+        """The answer's bytes, read no further than the byte limit (a huge answer is never held whole)."""
         try:
-            return json.loads(response.response.read())
-        except (ValueError, OSError) as error:
+            if self.max_result_bytes is None:
+                return response.response.read()
+            data = response.response.read(self.max_result_bytes + 1)
+        except OSError as error:
+            raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
+        finally:
+            response.response.close()
+        if len(data) > self.max_result_bytes:
+            raise ResultTooLarge(self.max_result_bytes)
+        return data
+
+    def _json(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None) -> dict:
+        data = self._read(self._call(self._wrapper(query, bindings, dataset, JSON)))
+        try:
+            return json.loads(data)
+        except ValueError as error:
             raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
 
     def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
@@ -73,9 +90,9 @@ class RemoteBackend:
         return bool(self._json(query, bindings, dataset)["boolean"])
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
-        response = self._call(self._wrapper(query, bindings, dataset, TURTLE))
+        data = self._read(self._call(self._wrapper(query, bindings, dataset, TURTLE)))
         graph = Graph()
-        graph.parse(data=response.response.read(), format="turtle")
+        graph.parse(data=data, format="turtle")
         return graph
 
     def close(self) -> None:

@@ -214,7 +214,8 @@ def open_graph(app) -> None:
         from app.backends.remote import RemoteBackend
         from app.main import limited
 
-        remote = RemoteBackend(settings.sparql_endpoint, timeout_s=settings.query_timeout_s)
+        remote = RemoteBackend(settings.sparql_endpoint, timeout_s=settings.query_timeout_s,
+                               max_result_bytes=extra.max_result_bytes)
         app.state.backend = limited(RetryingBackend(remote, extra.remote_retries), settings)
         app.state.graph_info = GraphInfo("remote")
         return

@@ -44,22 +44,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from app.api.limits import QueryTimeout
-from app.backends.base import BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, SelectResult
+from app.backends.base import (
+    BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
+)
 from app.loader import RDF_SUFFIXES, ROOT, XSD_STRING, LoadError, ProjectGraph, graph_name
 
 log = logging.getLogger("iza_kg.isolation")
 
 LANE = contextvars.ContextVar("iza_query_lane", default="api")
 LANES = ("api", "adhoc")
-
-
-class ResultTooLarge(BackendError):
-    """An answer larger than the byte limit."""
-
-    def __init__(self, limit_bytes: int):
-        self.limit_bytes = limit_bytes
-        super().__init__(f"the answer is larger than {limit_bytes} bytes (the limit set by IZA_MAX_RESULT_BYTES); "
-                         "narrow the query or page through it with LIMIT and OFFSET")
 
 
 class QueryCapacity(BackendUnavailable):

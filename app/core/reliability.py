@@ -29,7 +29,8 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.core.isolation import LANE, QueryCapacity, ResultTooLarge, WorkerLost
+from app.backends.base import ResultTooLarge
+from app.core.isolation import LANE, QueryCapacity, WorkerLost
 
 log = logging.getLogger("iza_kg.reliability")
 access_log = logging.getLogger("iza_kg.access")

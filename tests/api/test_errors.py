@@ -43,3 +43,19 @@ def test_results_are_capped_with_a_notice(client):
     assert "5 rows" in response.headers["x-result-capped"]
     paged = capped.get("/queries/regions", params={"pageSize": 100})
     assert paged.json()["total"] == 5 and paged.json()["truncated"] is True
+
+
+def test_the_remote_backend_stops_reading_an_answer_at_the_byte_limit(oxigraph_endpoint):
+    import pytest
+
+    from app.backends.base import ResultTooLarge
+
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    capped = RemoteBackend(oxigraph_endpoint, timeout_s=30, max_result_bytes=10_000)
+    with pytest.raises(ResultTooLarge) as raised:
+        capped.select(everything)
+    assert "10000 bytes" in str(raised.value) and "IZA_MAX_RESULT_BYTES" in str(raised.value)
+    with pytest.raises(ResultTooLarge):
+        capped.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+    small = "SELECT ?s WHERE { ?s a <https://w3id.org/iza-kg/def/ZorgkantoorRegion> } LIMIT 3"
+    assert len(capped.select(small)) == 3
