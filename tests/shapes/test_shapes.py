@@ -72,7 +72,7 @@ def run(ontology: Graph, path: Path, shape: URIRef):
     for triple in ontology:
         data.add(triple)
     data.parse(path, format="turtle")
-    conforms, report, _ = validate(data, shacl_graph=shape_subgraph(shape), inference="none",
+    conforms, report, _ = validate(data, shacl_graph=shape_subgraph(shape), inference="none", advanced=True,
                                    allow_warnings=True, allow_infos=True, inplace=True)
     return report
 
