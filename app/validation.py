@@ -371,8 +371,10 @@ def report_turtle(source, shapes: str = "all") -> str:
 
 
 def _findings(report: Graph, data: Graph, shapes: Graph, source) -> Iterable[Finding]:
-    region_of = _RegionIndex(data, source)
+    region_of = None  # built at the first result: a conforming run does not need it (1.3 s at 100k triples)
     for result in report.subjects(RDF.type, SH.ValidationResult):
+        if region_of is None:
+            region_of = _RegionIndex(data, source)
         shape = report.value(result, SH.sourceShape)
         shape = _named_shape(shapes, shape)
         focus = report.value(result, SH.focusNode)
