@@ -613,32 +613,17 @@ import json, sys, time
 from pathlib import Path
 from app.loader import load_project
 from app.validation import validate
-cache = sys.argv[1] == "cache"
-if cache:  # the fix measured: parse each SHACL-SPARQL text once, not once per focus node
-    from functools import lru_cache
-    import rdflib.plugins.sparql.processor as processor
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    original = processor.SPARQLProcessor.query
-    @lru_cache(maxsize=512)
-    def prepared(text, base, ns):
-        return translateQuery(parseQuery(text), base, dict(ns) if ns else None)
-    def query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(q, str):
-            q = prepared(q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())) or None)
-        return original(self, q, initBindings, initNs, base, DEBUG)
-    processor.SPARQLProcessor.query = query
-paths = [Path(p) for p in sys.argv[2:]] or None
+paths = [Path(p) for p in sys.argv[1:]] or None
 project = load_project(paths)
 run = validate(project, "integrity")
 print(json.dumps({"seconds": run.seconds, "conforms": run.conforms, "triples": len(project), "results": len(run.findings)}))
 """
 
 
-def shacl(paths: list[Path] | None, timeout_s: float, cache: bool = False) -> dict:
+def shacl(paths: list[Path] | None, timeout_s: float) -> dict:
     """Integrity validation (app.validation.validate, shapes 'integrity') in a subprocess with a time limit;
     `seconds` is pySHACL's own time (the graph conversion excluded)."""
-    argv = [PYTHON, "-c", SHACL_SCRIPT, "cache" if cache else "plain", *map(str, paths or [])]
+    argv = [PYTHON, "-c", SHACL_SCRIPT, *map(str, paths or [])]
     started = time.perf_counter()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT)
@@ -935,13 +920,10 @@ def table(results: dict) -> str:
                 lines.append(f"| {name} | {b} | {t['requests']} | {t['seconds']} | {t['rps']} | {fmt(t['p50_ms'])} | "
                              f"{fmt(t['p99_ms'])} | {t['errors']} |")
     lines += ["", f"Mix: {', '.join(THROUGHPUT_MIX)} in turn.", "", "#### SHACL integrity validation (pySHACL time, s)", "",
-              "| graph | triples | as is | with a parse cache for SHACL-SPARQL (the proposed fix) |", "| --- | --- | --- | --- |"]
+              "| graph | triples | pySHACL | results |", "| --- | --- | --- | --- |"]
     for name, entry in results.get("shacl", {}).items():
-        if name.endswith("+cache"):
-            continue
-        cached = results["shacl"].get(name + "+cache", {})
-        lines.append(f"| {name} | {entry.get('triples', '–')} | {fmt(_round(entry.get('seconds')))}{' ' + _stopped(entry) if _stopped(entry) else ''} | "
-                     f"{fmt(_round(cached.get('seconds')))}{' ' + _stopped(cached) if _stopped(cached) else ''} |")
+        lines.append(f"| {name} | {entry.get('triples', '–')} | {fmt(_round(entry.get('seconds')))}"
+                     f"{' ' + _stopped(entry) if _stopped(entry) else ''} | {entry.get('results', '–')} |")
     lines += ["", f"Cold start of `iza-kg serve` on the project's data until the first answer: "
               f"{fmt(results.get('cold_start', {}).get('seconds'), 's')}.", "",
               "![latency against graph size](results/latency.png)", "", "![load time against graph size](results/load.png)"]
@@ -1023,11 +1005,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print("== SHACL integrity validation")
     results["shacl"] = {"project": shacl(None, args.shacl_timeout_s)}
-    results["shacl"]["project+cache"] = shacl(None, args.shacl_timeout_s, cache=True)
     for name in [s.strip() for s in args.shacl_sizes.split(",") if s.strip()]:
         nt, _ = ensure_generated(name, SIZES[name])
         results["shacl"][name] = shacl(sources(nt), args.shacl_timeout_s)
-        results["shacl"][name + "+cache"] = shacl(sources(nt), args.shacl_timeout_s, cache=True)
     for name, entry in results["shacl"].items():
         print(f"   {name}: {entry.get('seconds') or entry}")
     print("== cold start")
