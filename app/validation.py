@@ -270,13 +270,18 @@ class ValidationRun:
                 raise UnknownRegion(region_slug)
             regions = {region_slug: regions[region_slug]}
         applicable = {slug: self._target_instances(region) for slug, region in regions.items()}
+        known_only_from = dict(self.data.subject_objects(IZA.knownOnlyFrom))
         matrix = []
         for row in self.rows():
             shape_iris = {s["id"] for s in row["shapes"]}
             cells = {}
             for slug, region in regions.items():
                 findings = [f for f in self.findings if str(f.shape) in shape_iris and f.region == slug]
-                if findings:
+                unseen = {f.focus_node for f in findings} & known_only_from.keys()
+                if findings and len(unseen) == len({f.focus_node for f in findings}):
+                    # every finding is about a plan whose own text is not a source: it cannot be assessed
+                    status = "not-assessable"
+                elif findings:
                     status = max((f.severity for f in findings), key=SEVERITY_ORDER.__getitem__)
                 elif row["group"].startswith("integrity") or any(
                         _targets_overlap(self.shapes, URIRef(s), applicable[slug], self.data) for s in shape_iris):
@@ -284,6 +289,8 @@ class ValidationRun:
                 else:
                     status = "not-applicable"
                 cells[slug] = {"status": status, "findings": [f.to_dict() for f in findings]}
+                if status == "not-assessable":
+                    cells[slug]["knownOnlyFrom"] = sorted({str(known_only_from[node]) for node in unseen})
             matrix.append({**row, "cells": cells})
         other = [f.to_dict() for f in self.findings if f.region is None or f.region not in regions]
         return {
@@ -517,7 +524,7 @@ def _targets_overlap(shapes: Graph, shape: URIRef, instances: set[Node], data: G
 
 
 def _summary(matrix: list[dict], slug: str) -> dict:
-    counts = {"conforms": 0, "info": 0, "warning": 0, "violation": 0, "not-applicable": 0}
+    counts = {"conforms": 0, "info": 0, "warning": 0, "violation": 0, "not-assessable": 0, "not-applicable": 0}
     for row in matrix:
         counts[row["cells"][slug]["status"]] += 1
     return counts
@@ -556,7 +563,8 @@ def _str(node: Node | None) -> str | None:
 # Text rendering (the CLI)
 # --------------------------------------------------------------------------------------------------
 
-STATUS_MARK = {"conforms": "ok", "info": "info", "warning": "WARN", "violation": "VIOL", "not-applicable": "-"}
+STATUS_MARK = {"conforms": "ok", "info": "info", "warning": "WARN", "violation": "VIOL", "not-assessable": "?",
+               "not-applicable": "-"}
 
 
 def render_text(report: dict, lang: str = "nl") -> str:

@@ -71,3 +71,27 @@ def test_removing_a_regions_work_agenda_kpis_or_partners_changes_the_matrix(proj
     assert before in ("conforms", "warning") and before != expected or criterion == "meetbare-resultaten"
     assert after["status"] == expected
     assert any(f["focusNode"].endswith("/plan/regioplan-midden-nederland") for f in after["findings"])
+
+
+NML = "noord-en-midden-limburg"
+NML_PLAN = "https://w3id.org/iza-kg/id/plan/regioplan-noord-en-midden-limburg"
+
+
+def test_a_plan_known_only_from_another_document_is_not_assessable_rather_than_failing(project, matrix):
+    """The NML regioplan is not a source (only document 004 describes it), so its findings are not verdicts."""
+    unseen = [row for row in matrix["matrix"] if row["cells"][NML]["status"] == "not-assessable"]
+    assert {row["criterion"]["iri"].rsplit("/", 1)[-1] for row in unseen} >= {"partijen", "meetbare-resultaten", "voortgang"}
+    for row in unseen:
+        cell_ = row["cells"][NML]
+        assert cell_["findings"] and all(f["focusNode"] == NML_PLAN for f in cell_["findings"])
+        assert cell_["knownOnlyFrom"] == [
+            "https://w3id.org/iza-kg/id/brondocument/venray-advies-uitvoeringsplan-iza-noord-en-midden-limburg"]
+    assert matrix["summary"][NML]["violation"] == 0
+    # the regions whose plans are sources keep their verdicts
+    assert matrix["summary"]["midden-nederland"]["violation"] > 0 and matrix["summary"]["midden-nederland"]["not-assessable"] == 0
+
+
+def test_without_the_known_only_from_statement_the_same_findings_are_violations(project):
+    report = compliance_report(without(project.union_graph(), [IZA.knownOnlyFrom]), region_slug=NML, shapes="iza")
+    assert cell(report, "partijen", NML)["status"] == "violation"
+    assert report["summary"][NML]["not-assessable"] == 0
