@@ -4,14 +4,20 @@ Parameters follow the grlc convention: a variable `?_name` takes a string, `?_na
 `?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals. Values are
 checked and turned into RDF terms here; backends bind them, nothing is pasted into query text.
 Each file declares its own prefixes, so it runs unchanged in grlc, TriplyDB or any SPARQL client.
+
+A query that projects a parameter under its name (`SELECT (?_region_iri AS ?region) ...`) can also be
+asked once for a list of values (`NamedQuery.bind_list`): the values become a one-column VALUES block
+of checked RDF terms, and each row names the value it answers for.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -19,11 +25,15 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from app.backends.binding import term_to_sparql, where_group_start
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 PARAMETER = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
 QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
+MAX_LIST = 200  # values of one parameter in one query (there are 31 regions)
 
 
 class ParameterError(ValueError):
@@ -74,18 +84,66 @@ class NamedQuery:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     example: str = ""
 
-    def bind(self, values: dict[str, str]) -> dict[str, Node]:
+    @cached_property
+    def projected(self) -> list[str]:
+        """The variables of the SELECT clause (an expression counts under its AS name); [] for other forms."""
+        return projected_variables(self.text) if self.form == "SELECT" else []
+
+    def bind(self, values: Mapping[str, str], exclude: Iterable[str] = ()) -> dict[str, Node]:
+        """RDF terms for the parameters (a value given, else the default); those in `exclude` are left out."""
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
             raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
                                  f"it takes: {', '.join(self.parameters) or 'none'}")
         bindings = {}
         for name, parameter in self.parameters.items():
+            if name in exclude:
+                continue
             value = values.get(name, parameter.default)
             if value is None:
                 raise ParameterError(f"query {self.name!r} needs parameter {name!r} ({parameter.kind})")
             bindings[parameter.variable] = parameter.to_term(str(value))
         return bindings
+
+    def bind_list(self, name: str, values: Sequence[str], others: Mapping[str, str] | None = None
+                  ) -> tuple[str, dict[str, Node]]:
+        """Ask the query once for several values of parameter `name`: (query text, bindings of the others).
+
+        The values are checked like any parameter value and become a one-column VALUES block placed first
+        in the WHERE group; the other parameters are bound as usual (by the backend). The query must project
+        the parameter under its name (e.g. `(?_region_iri AS ?region)`), so that each row says which value
+        it answers for; otherwise the rows of different values could not be told apart.
+        """
+        parameter = self.parameters.get(name)
+        if parameter is None:
+            raise ParameterError(f"query {self.name!r} has no parameter {name!r}; it takes: {', '.join(self.parameters) or 'none'}")
+        if name not in self.projected:
+            raise ParameterError(f"query {self.name!r} does not project ?{name}, so it cannot be asked for several values of it")
+        terms = list(dict.fromkeys(parameter.to_term(str(value)) for value in values))
+        if not terms:
+            raise ParameterError(f"query {self.name!r} needs at least one value of {name!r}")
+        if len(terms) > MAX_LIST:
+            raise ParameterError(f"at most {MAX_LIST} values of {name!r} in one query; got {len(terms)}")
+        block = f"VALUES ?{parameter.variable} {{ {' '.join(term_to_sparql(term) for term in terms)} }}"
+        at = where_group_start(self.text)
+        return f"{self.text[:at]} {block} {self.text[at:]}", self.bind(others or {}, exclude=(name,))
+
+
+def projected_variables(text: str) -> list[str]:
+    """Names of the variables a SELECT query projects, read from its SELECT clause (AS names included)."""
+    head = SELECT_CLAUSE.search(text)
+    names, depth, after_as = [], 0, False
+    for token in re.findall(r"\(|\)|[?$]\w+|\bAS\b", head.group(1) if head else "", re.IGNORECASE):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token.upper() == "AS":
+            after_as = True
+        elif depth == 0 or after_as:
+            names.append(token[1:])
+            after_as = False
+    return list(dict.fromkeys(names))
 
 
 def parse_query_file(path: Path) -> NamedQuery:

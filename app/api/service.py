@@ -6,13 +6,20 @@ are bound as parameters with NamedQuery.bind.
 
 from __future__ import annotations
 
+import contextvars
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from app.backends import Backend
 from app.queries import NamedQuery, QueryLibrary
 from app.results import rows as plain_rows
 
+K, T = TypeVar("K"), TypeVar("T")
 REGION_PARAMETERS = ("region", "regio")
 PLAN_PARAMETERS = ("plan",)
 AREA_PARAMETERS = ("area",)  # a region or a plan: asked for the region and for each of its plans
@@ -55,6 +62,10 @@ SECTIONS = (
     Section("frameworks", "National framework items the plans answer or address.", ("compare-frameworks",)),
 )
 SECTION_NAMES = tuple(s.name for s in SECTIONS)
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iza-gather")  # GraphService.gather; never waits on itself
+# Answers of the parameterless lookup queries, per embedded backend (see GraphService.lookup).
+_LOOKUPS: "weakref.WeakKeyDictionary[Backend, dict[str, list[dict]]]" = weakref.WeakKeyDictionary()
+_LOOKUPS_LOCK = threading.Lock()
 
 
 def json_number(value):
@@ -69,9 +80,13 @@ def plain(result_rows: list[dict]) -> list[dict]:
 
 
 class GraphService:
+    """Runs named queries for one request. Answers are remembered for the request, so a route that needs
+    the same rows twice (a profile's plans, its funding) asks the store once."""
+
     def __init__(self, backend: Backend, library: QueryLibrary):
         self.backend = backend
         self.library = library
+        self._answers: dict[tuple, list[dict] | dict[str, list[dict]]] = {}
 
     # -- running named queries ----------------------------------------------------------------
 
@@ -80,15 +95,65 @@ class GraphService:
         return self.run_query(query, params)
 
     def run_query(self, query: NamedQuery, params: dict[str, str]) -> list[dict]:
-        bindings = query.bind(params)
-        if query.form == "ASK":
-            return [{"boolean": self.backend.ask(query.text, bindings)}]
-        return plain(plain_rows(self.backend.select(query.text, bindings)))
+        key = (query.name, tuple(sorted(params.items())))
+        if key not in self._answers:
+            bindings = query.bind(params)
+            if query.form == "ASK":
+                self._answers[key] = [{"boolean": self.backend.ask(query.text, bindings)}]
+            else:
+                self._answers[key] = plain(plain_rows(self.backend.select(query.text, bindings)))
+        return [dict(row) for row in self._answers[key]]
+
+    def run_each(self, name: str, parameter: str, values: Sequence[str], **params: str) -> dict[str, list[dict]]:
+        """The rows of a named query for each of several values of one parameter, asked in one query
+        (NamedQuery.bind_list). The column naming the value is taken out of the rows, so each value's rows
+        are what the query answers for that value alone."""
+        query = self.library.get(name)
+        key = (query.name, parameter, tuple(map(str, values)), tuple(sorted(params.items())))
+        if key not in self._answers:
+            text, bindings = query.bind_list(parameter, values, params)
+            by_value: dict[str, list[dict]] = {str(value): [] for value in values}
+            for row in plain(plain_rows(self.backend.select(text, bindings))):
+                by_value.setdefault(str(row.pop(parameter)), []).append(row)
+            self._answers[key] = by_value
+        return {value: [dict(row) for row in found] for value, found in self._answers[key].items()}
+
+    def rows_per_value(self, query: NamedQuery, parameter: str, values: Sequence[str]) -> dict[str, list[dict]]:
+        """Rows of `query` for each value of `parameter`: in one query if it projects the parameter, else one
+        query per value."""
+        if not values:
+            return {}
+        if parameter in query.projected:
+            return self.run_each(query.name, parameter, values)
+        return {value: self.run_query(query, {parameter: value}) for value in values}
+
+    def gather(self, calls: Mapping[K, Callable[[], T]]) -> dict[K, T]:
+        """Run independent calls at the same time and return their answers by key (in the order of `calls`).
+
+        The store releases the GIL while it evaluates, and the backend bounds how many queries run at once,
+        so a route that needs many different queries (a profile has 17 sections) waits about as long as
+        its slowest few instead of their sum. A call that fails raises here."""
+        futures = {key: _POOL.submit(contextvars.copy_context().run, call) for key, call in calls.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+    def lookup(self, name: str) -> list[dict]:
+        """Rows of a parameterless query that routes consult to resolve slugs (regions, themes, frameworks).
+
+        The embedded graph does not change while a backend serves it (a reload brings a new backend into
+        app.state), so its answers are kept per backend and every route after the first resolves a slug
+        without asking the store; a remote server is asked every time."""
+        if self.backend.name != "embedded":
+            return self.run(name)
+        with _LOOKUPS_LOCK:
+            known = _LOOKUPS.setdefault(self.backend, {})
+        if name not in known:
+            known[name] = self.run(name)
+        return [dict(row) for row in known[name]]
 
     # -- regions -----------------------------------------------------------------------------
 
     def regions(self) -> list[dict]:
-        return self.run("regions")
+        return self.lookup("regions")
 
     def region(self, slug: str) -> dict:
         regions = self.regions()
@@ -113,18 +178,18 @@ class GraphService:
         area_param = next((p for p in AREA_PARAMETERS if p in query.parameters), None)
         if area_param:  # one row per municipality, with every way its membership is stated
             merged: dict[str, dict] = {}
-            for area in [region_iri, *plan_iris]:
-                for row in self.run_query(query, {area_param: area}):
+            for area_rows in self.rows_per_value(query, area_param, [region_iri, *plan_iris]).values():
+                for row in area_rows:
                     first = merged.setdefault(row["municipality"], dict(row))
                     bases = set(str(first.get("basis") or "").split(", ")) | {str(row.get("basis") or "")}
                     first["basis"] = ", ".join(sorted(b for b in bases if b))
             return query.name, list(merged.values())
         if region_param:
-            return query.name, self.run_query(query, {region_param: region_iri})
+            return query.name, self.rows_per_value(query, region_param, [region_iri])[region_iri]
         if plan_param:
             found = []
-            for plan in plan_iris:
-                for row in self.run_query(query, {plan_param: plan}):
+            for plan, plan_rows in self.rows_per_value(query, plan_param, plan_iris).items():
+                for row in plan_rows:
                     found.append({"plan": plan, **row} if "plan" not in row else row)
             return query.name, found
         return query.name, []
@@ -132,7 +197,7 @@ class GraphService:
     # -- themes and frameworks ----------------------------------------------------------------
 
     def themes(self) -> list[dict]:
-        return self.run("themes")
+        return self.lookup("themes")
 
     def theme(self, slug: str) -> dict:
         themes = self.themes()
@@ -142,7 +207,7 @@ class GraphService:
         raise UnknownSlug("theme", slug, [t["slug"] for t in themes])
 
     def frameworks(self) -> list[dict]:
-        return self.run("frameworks")
+        return self.lookup("frameworks")
 
     def framework(self, slug: str) -> dict:
         schemes = self.frameworks()

@@ -57,7 +57,8 @@ def compare(
 ):
     """Theme x region with each region's own items and their source excerpts; funding stream x region with
     amounts; KPI counts and targets; partner organisation x region with roles; governance bodies; national
-    framework items x region. CSV gives one aspect as a long table (one row per region and item)."""
+    framework items x region. CSV gives one aspect as a long table (one row per region and item). Each aspect
+    is one named query (`compare-{aspect}`) asked for all the chosen regions at once."""
     import re
 
     slugs = parse_list(regions, "regions")
@@ -75,7 +76,10 @@ def compare(
     if unknown:
         raise UnknownSlug("region", ",".join(unknown), sorted(by_slug))
     refs = [RegionRef(slug=s, iri=by_slug[s]["region"], label=by_slug[s].get("label")) for s in slugs]
-    rows = {a: {ref.slug: service.run(ASPECT_QUERY[a], region=ref.iri) for ref in refs} for a in chosen}
+    iris = [ref.iri for ref in refs]
+    answers = service.gather({aspect: (lambda aspect=aspect: service.run_each(ASPECT_QUERY[aspect], "region", iris))
+                              for aspect in chosen})  # one query per aspect, for all the regions at once
+    rows = {aspect: {ref.slug: by_iri[ref.iri] for ref in refs} for aspect, by_iri in answers.items()}
 
     if wants_csv(request, fmt):
         if len(chosen) != 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated
 
@@ -23,22 +22,30 @@ REGION_COLUMNS = ["slug", "label", "cbsCode", "status", "plans", "municipalities
                   "kpis", "fundingStatements", "iri"]
 
 
-def funding_of(service: GraphService, iri: str) -> list[FundingAmount]:
-    """The allocations and budgets a region states (not their lines)."""
-    return [
-        FundingAmount(label=row.get("itemLabel"), **{k: v for k, v in row.items() if k in FundingAmount.model_fields})
-        for row in service.run("compare-funding", region=iri)
-        if row["kind"] in ("allocation", "budget")
-    ]
+def funding_of(service: GraphService, rows: list[dict]) -> dict[str, list[FundingAmount]]:
+    """The allocations and budgets (not their lines) each modelled region of `rows` states, by region IRI;
+    one query for all of them (the rows of the profile's funding section)."""
+    modelled = [row["region"] for row in rows if row.get("plans")]
+    if not modelled:
+        return {}
+    return {
+        iri: [FundingAmount(label=r.get("itemLabel"), **{k: v for k, v in r.items() if k in FundingAmount.model_fields})
+              for r in found if r["kind"] in ("allocation", "budget")]
+        for iri, found in service.run_each("compare-funding", "region", modelled).items()
+    }
 
 
-def region_public(service: GraphService, row: dict, with_funding: bool = True) -> RegionPublic:
+def plans_of(service: GraphService, region_iri: str) -> list[str]:
+    return [p["plan"] for p in service.run("region-plans", region=region_iri)]
+
+
+def region_public(row: dict, funding: dict[str, list[FundingAmount]]) -> RegionPublic:
     counts = RegionCounts(**{k: row.get(k) or 0 for k in RegionCounts.model_fields})
     modelled = counts.plans > 0
     return RegionPublic(
         iri=row["region"], slug=row["slug"], label=row.get("label"), cbsCode=row.get("cbsCode"),
         status=row.get("status"), modelled=modelled, counts=counts,
-        funding=funding_of(service, row["region"]) if with_funding and modelled else [],
+        funding=funding.get(row["region"], []) if modelled else [],
     )
 
 
@@ -50,13 +57,14 @@ def list_regions(
 ):
     """The regions whose plans the graph models (all 31 zorgkantoorregio's with `all=true`), each with counts
     of plans, municipalities, partners, transformations and KPIs, and the allocations and budgets it states.
-    Query: `regions` (and `compare-funding` per region)."""
+    Queries: `regions` and `compare-funding` (once, for all the regions listed)."""
     service = GraphService(backend, library)
     rows = [row for row in service.regions() if all or row["plans"]]
     if wants_csv(request, fmt):
         data = [{**row, "iri": row["region"]} for row in rows]
         return csv_response(data, REGION_COLUMNS, "regions")
-    data = [region_public(service, row) for row in rows]
+    funding = funding_of(service, rows)
+    data = [region_public(row, funding) for row in rows]
     return RegionsPublic(data=data, count=len(data))
 
 
@@ -67,11 +75,12 @@ def region_profile(slug: SlugPath, backend: BackendDep, library: LibraryDep):
     (see `queries`). Sections the graph has nothing for are empty lists. Unknown slug: 404 with the known slugs."""
     service = GraphService(backend, library)
     row = service.region(slug)
-    plans = [p["plan"] for p in service.run("region-plans", region=row["region"])]
-    sections, queries = {}, {}
-    for section in SECTIONS:
-        queries[section.name], sections[section.name] = service.section(section, row["region"], plans)
-    return RegionProfile(region=region_public(service, row), sections=sections, queries=queries)
+    plans = plans_of(service, row["region"])
+    found = service.gather({section.name: (lambda section=section: service.section(section, row["region"], plans))
+                            for section in SECTIONS})
+    queries = {name: query for name, (query, _) in found.items()}
+    sections = {name: rows for name, (_, rows) in found.items()}
+    return RegionProfile(region=region_public(row, funding_of(service, [row])), sections=sections, queries=queries)
 
 
 @router.get("/{slug}/compliance", summary="A region's column of the IZA compliance matrix")
@@ -90,30 +99,15 @@ def region_section(request: Request, slug: SlugPath, section: SectionName, backe
     """One section of the profile as a table (JSON or CSV). Unknown section: 422; unknown region: 404."""
     service = GraphService(backend, library)
     row = service.region(slug)
-    plans = [p["plan"] for p in service.run("region-plans", region=row["region"])]
+    plans = plans_of(service, row["region"])
     spec = SECTION_BY_NAME[section.value]
     query, data = service.section(spec, row["region"], plans)
     if wants_csv(request, fmt):
         columns = list(dict.fromkeys(k for r in data for k in r))
         if query and not columns:
             named = library.get(query)
-            columns = (["plan"] if "plan" in named.parameters else []) + _select_variables(named.text)
+            # a projected parameter (the region a row answers for) is taken out of the rows
+            columns = (["plan"] if "plan" in named.parameters else []) + [c for c in named.projected if c not in named.parameters]
         return csv_response(data, columns, f"{slug}-{section.value}")
     return SectionPublic(region=slug, section=section.value, query=query, data=data, count=len(data))
 
-
-def _select_variables(text: str) -> list[str]:
-    """Column names for an empty CSV, read from the SELECT clause (projected variables and AS names)."""
-    head = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", text, re.IGNORECASE | re.DOTALL)
-    names, depth, after_as = [], 0, False
-    for token in re.findall(r"\(|\)|\?\w+|\bAS\b", head.group(1) if head else "", re.IGNORECASE):
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-        elif token.upper() == "AS":
-            after_as = True
-        elif depth == 0 or after_as:
-            names.append(token[1:])
-            after_as = False
-    return list(dict.fromkeys(names))

@@ -56,3 +56,32 @@ def test_compare_errors(client):
     assert client.get("/compare", params={"regions": "midden-nederland,DROP TABLE"}).status_code == 422
     missing = client.get("/compare", params={"regions": "midden-nederland,atlantis"})
     assert missing.status_code == 404 and "midden-nederland" in missing.json()["known"]
+
+
+def region_slice(body: dict, slug: str) -> dict:
+    """What a comparison says about one region, aspect by aspect (rows with nothing for it left out)."""
+    return {
+        "themes": {t["theme"]: t["regions"][slug] for t in body["themes"] if t["regions"][slug]},
+        "funding": {f.get("stream"): f["regions"][slug] for f in body["funding"] if f["regions"][slug]},
+        "kpis": body["kpis"][slug],
+        "partners": {p["organisation"]: p["regions"][slug] for p in body["partners"] if p["regions"][slug]},
+        "governance": body["governance"][slug],
+        "frameworks": {f["concept"]: f["regions"][slug] for f in body["frameworks"] if f["regions"][slug]},
+    }
+
+
+def test_comparing_n_regions_says_of_each_what_comparing_it_alone_with_another_says(client):
+    """/compare asks each aspect once for all the chosen regions; each region's part must not depend on the others."""
+    slugs = THREE.split(",")
+    together = client.get("/compare", params={"regions": THREE}).json()
+    for slug in slugs:
+        other = next(s for s in slugs if s != slug)
+        pair = client.get("/compare", params={"regions": f"{slug},{other}"}).json()
+        assert region_slice(together, slug) == region_slice(pair, slug), slug
+    assert all(region_slice(together, slug)["themes"] for slug in slugs)
+
+
+def test_the_csv_of_a_comparison_names_each_region_by_slug(client):
+    response = client.get("/compare", params={"regions": THREE, "aspects": "kpis", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and {r["region"] for r in rows} <= set(THREE.split(","))  # the slug, not the IRI the query projects

@@ -100,3 +100,9 @@ def test_the_profile_lists_the_municipalities_of_region_and_plans(client):
     gooi = client.get("/regions/gooi-en-vechtstreek/municipalities").json()
     rows = gooi["data"] if isinstance(gooi, dict) else gooi
     assert {"Blaricum", "Eemnes", "Gooise Meren", "Hilversum", "Huizen", "Laren", "Wijdemeren"} <= {r["label"] for r in rows}
+
+
+def test_an_empty_section_as_csv_has_the_query_columns_without_the_region_parameter(client):
+    response = client.get("/regions/amsterdam/themes", params={"format": "csv"})
+    header = response.text.splitlines()[0].split(",")
+    assert header[:2] == ["theme", "themeNotation"] and "region" not in header
