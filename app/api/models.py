@@ -53,9 +53,13 @@ class RegionProfile(BaseModel):
     region: RegionPublic
     sections: dict[str, list[Row]] = Field(
         description="One list of rows per section (plans, municipalities, partners, challenges, transformations, "
-        "priority-tasks, preconditions, funding, kpis, governance, key-figures, ...); empty if the graph has nothing.")
+        "priority-tasks, preconditions, funding, kpis, governance, key-figures, ...); empty if the graph has nothing. "
+        "key-figures holds the figures stated for the region, its subregions and its plans; the series per "
+        "municipality are in the observations section (see elsewhere).")
     queries: dict[str, str | None] = Field(description="The named query (GET /queries/{name}) behind each section; "
                                             "null if no query for it is in the library yet.")
+    elsewhere: dict[str, str] = Field(default_factory=dict, description="Sections the profile does not embed (they can run to "
+                                      "thousands of rows), with the path that serves each: observations.")
 
 
 class SectionPublic(BaseModel):

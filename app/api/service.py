@@ -35,11 +35,13 @@ class UnknownSlug(LookupError):
 
 @dataclass(frozen=True)
 class Section:
-    """A part of a region profile: the first query of `queries` that the library holds answers it."""
+    """A part of a region profile: the first query of `queries` that the library holds answers it. A section
+    that is not `embedded` (it can run to thousands of rows) is served at /regions/{slug}/{name} only."""
 
     name: str
     description: str
     queries: tuple[str, ...]
+    embedded: bool = True
 
 
 SECTIONS = (
@@ -57,7 +59,9 @@ SECTIONS = (
     Section("kpis", "KPIs with their targets.", ("plan-kpis", "compare-kpis")),
     Section("governance", "Governance bodies and working groups.", ("region-governance", "compare-governance")),
     Section("decisions", "Decisions on the plans.", ("plan-decisions",)),
-    Section("key-figures", "Key figures (observations) about the region.", ("region-observations",)),
+    Section("key-figures", "Key figures stated for the region itself, its subregions and its plans.", ("region-key-figures",)),
+    Section("observations", "Every observation about the region, its subregions, its municipalities and its plans: the key "
+            "figures and the series per municipality, indicator and year.", ("region-observations",), embedded=False),
     Section("themes", "Items per comparison theme (editorial mapping).", ("compare-themes",)),
     Section("frameworks", "National framework items the plans answer or address.", ("compare-frameworks",)),
 )

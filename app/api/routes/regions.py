@@ -72,15 +72,20 @@ def list_regions(
 def region_profile(slug: SlugPath, backend: BackendDep, library: LibraryDep):
     """Plans, municipalities, partners by role, challenges, transformations with solution directions, priority
     tasks, preconditions, funding, KPIs, governance, key figures and more, each from a named query
-    (see `queries`). Sections the graph has nothing for are empty lists. Unknown slug: 404 with the known slugs."""
+    (see `queries`). Sections the graph has nothing for are empty lists. The observations of the region's
+    municipalities (a series per municipality, indicator and year) are not embedded: `elsewhere` links the
+    sections served on their own. Unknown slug: 404 with the known slugs."""
     service = GraphService(backend, library)
     row = service.region(slug)
     plans = plans_of(service, row["region"])
+    embedded = [section for section in SECTIONS if section.embedded]
     found = service.gather({section.name: (lambda section=section: service.section(section, row["region"], plans))
-                            for section in SECTIONS})
+                            for section in embedded})
     queries = {name: query for name, (query, _) in found.items()}
     sections = {name: rows for name, (_, rows) in found.items()}
-    return RegionProfile(region=region_public(row, funding_of(service, [row])), sections=sections, queries=queries)
+    elsewhere = {s.name: f"/regions/{slug}/{s.name}" for s in SECTIONS if not s.embedded}
+    return RegionProfile(region=region_public(row, funding_of(service, [row])), sections=sections, queries=queries,
+                         elsewhere=elsewhere)
 
 
 @router.get("/{slug}/compliance", summary="A region's column of the IZA compliance matrix")

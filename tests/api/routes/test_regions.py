@@ -102,6 +102,30 @@ def test_the_profile_lists_the_municipalities_of_region_and_plans(client):
     assert {"Blaricum", "Eemnes", "Gooise Meren", "Hilversum", "Huizen", "Laren", "Wijdemeren"} <= {r["label"] for r in rows}
 
 
+def test_the_profile_key_figures_are_the_figures_stated_for_the_region(client):
+    """Key figures: observations about the region itself, its subregions and its plans (docs/api.md). The three
+    modelled regions state no figures per municipality, so their key figures are all their observations."""
+    expected = {GV: 17, MN: 24, NML: 3}
+    for slug, count in expected.items():
+        body = client.get(f"/regions/{slug}").json()
+        assert body["queries"]["key-figures"] == "region-key-figures"
+        figures = body["sections"]["key-figures"]
+        assert len(figures) == count, slug
+        observations = client.get(f"/regions/{slug}/observations").json()
+        assert observations["query"] == "region-observations" and observations["count"] == count
+        assert sorted(map(repr, observations["data"])) == sorted(map(repr, figures))
+    gv = client.get(f"/regions/{GV}").json()["sections"]["key-figures"]
+    population = {(r["refYear"], r["value"]) for r in gv if r["indicatorNotation"] == "bevolking" and r["unit"].endswith("/NUM")}
+    assert {("2020", 257000), ("2050", 272000)} <= population  # G6: 257,000 inhabitants in 2020, 272,000 in 2050
+
+
+def test_the_profile_links_the_observations_it_does_not_embed(client):
+    body = client.get(f"/regions/{NML}").json()
+    assert body["elsewhere"] == {"observations": f"/regions/{NML}/observations"}
+    assert "observations" not in body["sections"] and "observations" not in body["queries"]
+    assert client.get(body["elsewhere"]["observations"]).status_code == 200
+
+
 def test_an_empty_section_as_csv_has_the_query_columns_without_the_region_parameter(client):
     response = client.get("/regions/amsterdam/themes", params={"format": "csv"})
     header = response.text.splitlines()[0].split(",")
