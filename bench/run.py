@@ -581,12 +581,17 @@ def check_answers(client: httpx.Client, counts: dict) -> list[str]:
 
     first = slugs[0]
     profile = get(f"/regions/{first}").get("sections", {})
-    # (The profile's "municipalities" section is not checked: its query, region-municipalities, takes ?_area_iri,
-    # which GraphService.section does not bind, so it is empty for every region; see bench/README.md.)
     for section, key in (("challenges", "challenges"), ("kpis", "targets"),
-                         ("budget-lines", "budgetLines"), ("key-figures", "observations")):
+                         ("budget-lines", "budgetLines"), ("municipalities", "municipalities")):
         if len(profile.get(section, [])) != expected[first][key]:
             problems.append(f"/regions/{first} {section}: {len(profile.get(section, []))} != {expected[first][key]}")
+    # the generator states its figures per municipality only: none for the region itself (the profile's
+    # key figures), all of them in the region's series
+    if profile.get("key-figures"):
+        problems.append(f"/regions/{first} key-figures: {len(profile['key-figures'])} figures stated for the region, want 0")
+    series = get(f"/regions/{first}/observations").get("count")
+    if series != min(expected[first]["observations"], 10_000):  # IZA_MAX_ROWS caps a section
+        problems.append(f"/regions/{first}/observations: {series} != {expected[first]['observations']}")
     if len({r.get("transformation") for r in profile.get("transformations", [])} - {None}) not in (0, expected[first]["transformations"]):
         problems.append(f"/regions/{first} transformations differ from {expected[first]['transformations']}")
 
