@@ -901,7 +901,7 @@ def table(results: dict) -> str:
               "Routes and every query of `queries/` through `/sparql` (parameters bound to synthetische-regio-01, its plan, "
               f"theme {THEME}) on the API server (embedded default, remote Oxigraph); `inprocess` (pyoxigraph) and rdflib "
               "run the same SPARQL text in the benchmark's process, for the ratio. `–`: not measured at that size; "
-              "`> 4 s`: rdflib did not finish within the probe limit.", ""]
+              "`> N s`: rdflib did not finish within the probe limit of N s.", ""]
     names = list(dict.fromkeys(n for s in results["sizes"].values() for b in BACKENDS for n in s.get(b, {})))
     header = "| target | " + " | ".join(f"{size} {b}" for size in results["sizes"] for b in BACKENDS) + " |"
     lines += [header, "| --- |" + " --- |" * (len(BACKENDS) * len(results["sizes"]))]
