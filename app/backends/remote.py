@@ -20,6 +20,7 @@ from app.backends.base import (
     BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
 )
 from app.backends.binding import bind_with_values
+from app.backends.sparql_text import dataset_clauses
 
 def strip_comment_lines(query: str) -> str:
     """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
@@ -40,8 +41,12 @@ class RemoteBackend:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
-        wrapper.setQuery(strip_comment_lines(bind_with_values(query, bindings)))
+        text = bind_with_values(query, bindings)
+        wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
+        if dataset is None and (clauses := dataset_clauses(text)):
+            # the query's FROM clauses, sent as protocol parameters: a union default graph would override them
+            dataset = QueryDataset(*clauses)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
             for iri in dataset.default_graphs:
                 wrapper.addDefaultGraph(iri)

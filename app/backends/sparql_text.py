@@ -78,17 +78,19 @@ def oxigraph_dataset(text: str, default_graphs=None, named_graphs=None) -> dict:
     """Keyword arguments for pyoxigraph's Store.query that give the dataset the SPARQL Protocol asks for.
 
     With default-graph-uri or named-graph-uri (either list given, even empty) those graphs replace the
-    query's FROM clauses; else a query's own FROM / FROM NAMED is honoured; else the default graph is the
-    union of the named graphs (pyoxigraph would otherwise let that union override FROM).
+    query's FROM clauses; else the query's own FROM / FROM NAMED (dataset_clauses) are passed the same way,
+    because use_default_graph_as_union would override them; else the default graph is the union of the
+    named graphs.
     """
     import pyoxigraph as ox
 
-    if default_graphs is not None or named_graphs is not None:
-        return {"default_graph": [ox.NamedNode(iri) for iri in default_graphs or ()],
-                "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()]}
-    if names_dataset(mask(text)):
-        return {}
-    return {"use_default_graph_as_union": True}
+    if default_graphs is None and named_graphs is None:
+        clauses = dataset_clauses(text)
+        if clauses is None:
+            return {"use_default_graph_as_union": True}
+        default_graphs, named_graphs = clauses
+    return {"default_graph": [ox.NamedNode(iri) for iri in default_graphs or ()],
+            "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()]}
 
 
 IRI_AT = re.compile(r'<[^\s<>"{}|^`\\]*>')
@@ -100,11 +102,13 @@ ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 def dataset_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The IRIs of the query's FROM and FROM NAMED clauses, or None if it has none (or one that is not an
-    absolute IRI after prefix expansion, which is then left to the store)."""
-    masked = mask(text)
-    clauses = [NAMED.match(text, keyword.end()) for keyword in FROM.finditer(masked)]
-    if not clauses:
+    absolute IRI after prefix expansion: the union default graph then applies, on every backend)."""
+    if "from" not in text.lower():  # most queries (every named query): no need to mask the text
         return None
+    masked = mask(text)
+    if not names_dataset(masked):
+        return None
+    clauses = [NAMED.match(text, keyword.end()) for keyword in FROM.finditer(masked)]
     prefixes = {}
     for declaration in PREFIX_DECLARATION.finditer(masked):
         iri = IRI_AT.match(text, NAMED.match(text, declaration.end()).end())

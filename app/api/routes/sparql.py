@@ -31,7 +31,7 @@ from app.backends import Backend, SelectResult
 from app.backends.base import QueryDataset
 from app.backends.binding import UNSAFE_IRI
 from app.backends.sparql_text import (
-    calls_service, dataset_clauses, looks_like_update, mask, nesting_depth, query_form,
+    calls_service, looks_like_update, mask, nesting_depth, query_form,
 )
 from app.api.tabular import negotiate
 from app.core.config import Settings
@@ -119,12 +119,9 @@ def check_query(text: str) -> str:
     return query_form(masked) or "SELECT"
 
 
-def requested_dataset(params: dict[str, list[str]], text: str) -> QueryDataset | None:
-    """default-graph-uri and named-graph-uri (each may repeat), else the query's own FROM / FROM NAMED.
-
-    Both are handed to the backend as an explicit dataset because stores that answer over the union of
-    their graphs (Oxigraph's --union-default-graph, pyoxigraph's use_default_graph_as_union) let that
-    union win over FROM. None: neither is given, the default graph is the union of the named graphs."""
+def requested_dataset(params: dict[str, list[str]]) -> QueryDataset | None:
+    """default-graph-uri and named-graph-uri (each may repeat); None when neither is given, and the backend
+    then honours the query's own FROM / FROM NAMED or answers over the union of the named graphs."""
     default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
     for name, iris in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
         for iri in iris:
@@ -132,8 +129,7 @@ def requested_dataset(params: dict[str, list[str]], text: str) -> QueryDataset |
                 raise HTTPException(400, f"{name} is not an absolute IRI: {iri!r}")
     if default_graphs or named_graphs:
         return QueryDataset(tuple(default_graphs), tuple(named_graphs))
-    clauses = dataset_clauses(text)
-    return QueryDataset(*clauses) if clauses else None
+    return None
 
 
 # -- writing results -----------------------------------------------------------------------------
@@ -323,7 +319,7 @@ async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
     if text is None:
         return JSONResponse(USAGE)
     form = check_query(text)
-    dataset = requested_dataset(params, text)
+    dataset = requested_dataset(params)
     fmt = choose_format(request, params, form)
     return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset)
 
