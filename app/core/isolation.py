@@ -40,14 +40,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
-
 from app.api.limits import QueryTimeout
-from app.backends.base import (
-    BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
-)
-from app.loader import RDF_SUFFIXES, ROOT, XSD_STRING, LoadError, ProjectGraph, graph_name
+from app.backends.base import BackendError, BackendUnavailable, QueryDataset
+from app.backends.embedded import AnsweringBackend
+from app.loader import RDF_SUFFIXES, ROOT, LoadError, ProjectGraph, graph_name
 
 log = logging.getLogger("iza_kg.isolation")
 
@@ -78,23 +74,6 @@ class IsolationLimits:
     max_rows: int = 10_000
     max_result_bytes: int = 50_000_000
     memory_mb: int = 1024
-
-
-# -- terms from the worker -----------------------------------------------------------------------
-
-
-def _decode(encoded: tuple) -> Node:
-    kind, value = encoded[0], encoded[1]
-    if kind == "u":
-        return URIRef(value)
-    if kind == "b":
-        return BNode(value)
-    language, datatype = encoded[2], encoded[3]
-    if language:
-        return Literal(value, lang=language)
-    if datatype == XSD_STRING:
-        return Literal(value)
-    return Literal(value, datatype=URIRef(datatype))
 
 
 # -- the parent side -------------------------------------------------------------------------------
@@ -263,7 +242,7 @@ class Lane:
         return reply
 
 
-class IsolatedBackend:
+class IsolatedBackend(AnsweringBackend):
     """The embedded Oxigraph graph behind killable worker processes (a Backend)."""
 
     name = "embedded"
@@ -311,37 +290,13 @@ class IsolatedBackend:
             self._all = [w for w in self._all if w.is_alive()] + [worker]
         return worker
 
-    def _call(self, form: str, query: str, bindings: Bindings | None, dataset: QueryDataset | None):
-        from app.backends.binding import bind_with_values
-
+    def _call(self, form: str, text: str, dataset: QueryDataset | None) -> tuple:
         if self.closed:
             raise BackendUnavailable("the graph is being replaced; try again")
-        text = bind_with_values(query, bindings)
         lane = self.lanes.get(LANE.get(), self.lanes["api"])
         wait_s = self.limits.queue_wait_s if lane.name == "adhoc" else self.limits.api_queue_wait_s
         graphs = (list(dataset.default_graphs), list(dataset.named_graphs)) if dataset else (None, None)
-        reply = lane.call((form, text, *graphs), self.limits.timeout_s, wait_s)
-        status, value = reply
-        if status == "ok":
-            return value
-        if status == "syntax":
-            raise QuerySyntaxError(value)
-        if status == "too-large":
-            raise ResultTooLarge(value)
-        raise BackendError(value)
-
-    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
-        variables, rows = self._call("select", query, bindings, dataset)
-        return SelectResult(variables, [{k: _decode(v) for k, v in row.items()} for row in rows])
-
-    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
-        return self._call("ask", query, bindings, dataset)
-
-    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
-        graph = Graph()
-        for s, p, o in self._call("construct", query, bindings, dataset):
-            graph.add((_decode(s), _decode(p), _decode(o)))
-        return graph
+        return lane.call((form, text, *graphs), self.limits.timeout_s, wait_s)
 
     def stats(self) -> dict:
         return {lane.name: {"workers": lane.size, "idle": lane.idle.qsize(), "stopped": lane.killed}
