@@ -309,3 +309,34 @@ def test_g1_municipalities_of_the_collaboration_agenda_with_cbs_codes(run_query)
         ("Huizen", "GM0406"), ("Laren", "GM0417"), ("Wijdemeren", "GM1696")]
     # Only Hilversum's membership of the zorgkantoorregio is stated in the documents.
     assert [r["label"] for r in run_query("region-municipalities", area=REGION)] == ["Hilversum"]
+
+
+# --- The collaboration agenda worked out (003): challenges, approaches, what is only explored ----
+
+def test_the_agenda_takes_four_challenges_from_its_regiobeeld(run_query):
+    rows = run_query("plan-challenges", plan=AGENDA)
+    assert [r["challengeLabel"] for r in rows] == [
+        "Groei van het aantal (met name oudere) inwoners en vergrijzing boven het Nederlands gemiddelde",
+        "Groot en stijgend tekort aan personeel, waaronder verpleegkundigen",
+        "Stijgende zorgkosten door de groei van de groep ouderen; het zorggebruik moet veranderen",
+        "Een gedeeld beeld van de totale opgave ontbreekt",
+    ]
+
+
+def test_what_the_agenda_only_explores_is_marked_as_such(run_query):
+    rows = run_query("items-by-status", status=ID + "status/in-verkenning")
+    explored = {r["item"] for r in rows if r["region"] == REGION}
+    assert explored == {
+        ID + "aanpak/gv-leerlijn-wmo-medewerker",
+        ID + "aanpak/gv-tools-informele-ondersteuners",
+        ID + "aanpak/gv-efficientere-inzet-van-zorg",
+    }
+    assert {r["plan"] for r in rows if r["region"] == REGION} == {AGENDA}
+
+
+def test_the_early_warning_covenant_runs_between_zilveren_kruis_and_the_municipalities(run_query):
+    rows = run_query("items-by-status", status=ID + "status/in-uitvoering")
+    running = {r["item"]: r for r in rows if r["region"] == REGION}
+    covenant = running[ID + "aanpak/gv-convenant-vroegsignalering"]
+    assert "betaalachterstanden bij Zilveren Kruis bekend zijn bij gemeenten" in covenant["sourceQuote"]
+    assert ID + "aanpak/gv-convenant-rookvrije-generatie" in running
