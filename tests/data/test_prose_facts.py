@@ -26,7 +26,10 @@ def test_which_roles_documents_explicitly_deny(run_query):
     denied = {(r["region"], short(r["item"]), short(r["agent"]), r["roleNotation"])
               for r in run_query("item-roles") if r["denied"]}
     bodies = {(region, item, agent, role) for region, item, agent, role in denied if not agent.startswith("gemeente/")}
-    assert bodies == {(MN, "randvoorwaarde/mn-snelle-toets", "orgaan/mn-bestuurlijke-netwerktafel", "goedkeurder")}
+    assert bodies == {
+        (MN, "randvoorwaarde/mn-snelle-toets", "orgaan/mn-bestuurlijke-netwerktafel", "goedkeurder"),  # "geen goedkeuring"
+        (GV, "plan/regioplan-gooi-en-vechtstreek", "orgaan/gv-gemeenteraden-regiogemeenten", "goedkeurder"),  # 000
+    }
     municipalities = {(region, item, role) for region, item, agent, role in denied if agent.startswith("gemeente/")}
     assert municipalities == {
         (MN, "randvoorwaarde/mn-snelle-toets", "beoordelaar-transformatieplannen"),  # "formeel geen rol"
