@@ -83,18 +83,6 @@ def select(backend, query):
     return rows(backend.select(query, {}))
 
 
-def test_a_vague_date_is_the_only_date_of_its_resource(backend):
-    # iza:datePrecision qualifies the resource's date, so the resource must have exactly one
-    query = """PREFIX iza: <https://w3id.org/iza-kg/def/>
-    SELECT ?s (COUNT(DISTINCT ?p) AS ?n) WHERE {
-      ?s iza:datePrecision ?precision ; ?p ?date .
-      VALUES ?p { iza:plannedDefinitionDate iza:plannedReviewDate iza:startDate iza:endDate iza:deadline iza:availableFrom
-                  iza:targetDate iza:decisionDate iza:decisionDeadline iza:startsIn iza:finishedBy }
-    } GROUP BY ?s HAVING (COUNT(DISTINCT ?p) > 1)"""
-    assert select(backend, query) == []
-    assert select(backend, query.replace("> 1", "= 1"))  # the check sees the dates at all
-
-
 def test_which_plan_parts_are_adopted_but_not_yet_worked_out(run_query):
     rows = run_query("item-elaboration")
     outline = {(r["region"], short(r["item"])) for r in rows if r["levelNotation"] == "op-hoofdlijnen"}
