@@ -125,7 +125,9 @@ def test_g1_the_seven_municipalities_and_the_region_make_agreements_with_zilvere
     municipalities = sorted(r["organisationLabel"] for r in rows if r["organisationType"].endswith("/Municipality"))
     assert municipalities == ["Blaricum", "Eemnes", "Gooise Meren", "Hilversum", "Huizen", "Laren", "Wijdemeren"]
     others = {(r["organisationLabel"], r["roleNotation"]) for r in rows if not r["organisationType"].endswith("/Municipality")}
-    assert others == {("Regio Gooi en Vechtstreek", "deelnemer"), ("Zilveren Kruis", "zorgverzekeraar")}
+    # the parties, and the joint administrative meeting that sets the yearly priorities
+    assert others == {("Regio Gooi en Vechtstreek", "deelnemer"), ("Zilveren Kruis", "zorgverzekeraar"),
+                      ("Bestuurlijk overleg Zilveren Kruis en Gemeenten", "goedkeurder")}
 
 
 def test_partners_of_the_regioplan_by_role(run_query):

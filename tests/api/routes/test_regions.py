@@ -53,7 +53,9 @@ def test_profile_has_every_section(client):
     for name in ("plans", "municipalities", "partners", "challenges", "transformations", "priority-tasks",
                  "preconditions", "funding", "kpis", "governance", "key-figures"):
         assert name in sections and name in body["queries"]
-    assert {row["plan"] for row in sections["plans"]} == {"https://w3id.org/iza-kg/id/plan/regioplan-midden-nederland"}
+    assert {row["plan"] for row in sections["plans"]} == {  # and the acute-care plan it hands off to (002)
+        "https://w3id.org/iza-kg/id/plan/regioplan-midden-nederland",
+        "https://w3id.org/iza-kg/id/plan/regioplan-acute-zorg-midden-nederland"}
     assert len({row["transformation"] for row in sections["transformations"]}) == 8
     assert body["queries"]["transformations"] == "plan-transformations"
 
