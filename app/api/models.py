@@ -24,10 +24,11 @@ class FundingAmount(BaseModel):
     label: str | None = None
     stream: str | None = None
     streamLabel: str | None = None
-    amount: float | None = Field(None, description="EUR over the whole period")
-    maxAmount: float | None = None
-    annualAmount: float | None = Field(None, description="EUR per year")
-    annualMaxAmount: float | None = Field(None, description="maximum EUR per year")
+    amount: float | None = Field(None, description="EUR, the number the document states")
+    figureKind: str | None = Field(None, description="what kind of figure the amount is: exact, maximaal, ten-minste, meer-dan, ongeveer or bereik")
+    timeBasis: str | None = Field(None, description="per-jaar (per year) or totaal-over-periode (total over startDate-endDate)")
+    minAmount: float | None = Field(None, description="lower end, for a range (figureKind bereik)")
+    maxAmount: float | None = Field(None, description="upper end, for a range (figureKind bereik)")
     startDate: str | None = None
     endDate: str | None = None
     sourceQuote: str | None = None

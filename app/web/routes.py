@@ -167,8 +167,6 @@ def _profile_charts(profile, budgets, allocations, kpis, lang: str) -> dict:
         for obs in sorted(observations, key=lambda o: str(o["year"])):
             suffix = f" ({t('projection')})" if obs["projection"] else ""
             bars.append((f"{obs['year']}{suffix}", obs["value"]))
-            if obs["upper"] is not None:
-                bars.append((f"{obs['year']}{suffix}, max.", obs["upper"]))
         out["projections"].append(_chart(f"{indicator}: {profile.region.label}", bars,
                                          lambda v, u=unit: with_unit(v, u, lang), [t("year"), t("value")]))
     by_unit: dict[str, list] = {}

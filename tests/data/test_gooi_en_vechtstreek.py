@@ -155,7 +155,7 @@ def test_g7_transformation_funds_from_zilveren_kruis_and_vgz(run_query):
     [funds] = [r for r in run_query("region-allocations", region=REGION) if (r["stream"] or "").endswith("/transformatiemiddelen")]
     assert split(funds["requestedFrom"]) == {"Zilveren Kruis", "VGZ"}
     assert funds["assessedBy"] == "Zilveren Kruis"
-    assert funds["annualAmount"] is None and funds["annualMax"] is None and funds["amount"] is None
+    assert funds["amount"] is None and funds["figureKind"] is None
 
 
 def test_x1_zilveren_kruis_is_the_insurer_partner_and_no_insurer_is_preferent(run_query):
@@ -169,8 +169,8 @@ def test_x1_zilveren_kruis_is_the_insurer_partner_and_no_insurer_is_preferent(ru
 
 def test_g4_spuk_iza_at_most_1_75_million_per_year_2024_to_2026(run_query):
     [spuk] = [r for r in run_query("region-allocations", region=REGION) if (r["stream"] or "").endswith("/spuk-iza")]
-    assert spuk["annualMax"] == Decimal("1750000")
-    assert spuk["annualAmount"] is None
+    assert (spuk["amount"], spuk["figureKind"], spuk["timeBasis"]) == (Decimal("1750000"), "maximaal", "per-jaar")
+    assert spuk["minAmount"] is None and spuk["maxAmount"] is None  # a maximum, not a range
     assert spuk["currency"] == "EUR"
     assert (spuk["startDate"], spuk["endDate"]) == ("2024", "2026")
     assert spuk["purpose"].startswith("SPUK IZA moet worden aangewend")
@@ -186,7 +186,7 @@ def test_g6_about_15000_extra_older_people_between_2023_and_2040(run_query):
     [row] = [r for r in observations(run_query) if r["indicatorNotation"] == "ouderen-toename"]
     assert row["value"] == Decimal("15000") and row["unit"] == NUM
     assert (row["baseYear"], row["refYear"]) == ("2023", "2040")
-    assert row["qualifier"] == "ongeveer" and row["isProjection"] is True
+    assert row["figureKind"] == "ongeveer" and row["isProjection"] is True
 
 
 def test_demographic_projections_of_the_region_profile(run_query):
@@ -216,7 +216,7 @@ def test_hard_to_fill_vacancies_against_the_national_share(run_query):
 
 def test_organisations_and_people_involved_in_drafting(run_query):
     rows = [r for r in observations(run_query) if r["about"] == REGIOPLAN]
-    counts = sorted((r["indicatorNotation"], r["value"], r["qualifier"]) for r in rows)
+    counts = sorted((r["indicatorNotation"], r["value"], r["figureKind"]) for r in rows)
     assert counts == [
         ("betrokken-organisaties", Decimal("40"), "meer-dan"),
         ("betrokken-professionals", Decimal("120"), "meer-dan"),
@@ -300,7 +300,7 @@ def test_collaboration_agenda_term_themes_and_programmes(graph):
     assert [label(p) for p in programmes] == ["Programma Zorg Dichterbij", "Programma Regio Kompas",
                                               "RHOGO op koers naar 2024", "Gezond Gooi (netwerk)",
                                               "Beleidsplan Bescherming en opvang"]
-    targets = {int(graph.value(t, IZA.targetValue)) for t in graph.objects(programmes[0], IZA.statedTarget)}
+    targets = {int(graph.value(t, IZA.value)) for t in graph.objects(programmes[0], IZA.statedTarget)}
     assert targets == {30, 20}
 
 

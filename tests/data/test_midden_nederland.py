@@ -133,7 +133,7 @@ def test_m6_administrative_burden_35_percent_in_2026(run_query):
 
 
 def test_all_numeric_kpis_with_their_targets(run_query):
-    numeric = {(r["kpiLabel"], r["value"], r["upperValue"], r["unit"], r["direction"].rsplit("/", 1)[-1])
+    numeric = {(r["kpiLabel"], r["value"], r["maxValue"], r["unit"], r["direction"].rsplit("/", 1)[-1])
                for r in _kpis(run_query) if r["value"] is not None}
     assert numeric == {
         ("Extra RTA's ontwikkeld, vastgesteld en geïmplementeerd", Decimal(9), None, NUM, "toename"),
@@ -148,7 +148,7 @@ def test_all_numeric_kpis_with_their_targets(run_query):
         ("Inclusie van de patiëntpopulatie in hybride zorgpaden", Decimal(50), None, PERCENT, "bereiken"),
     }
     [mrc] = [r for r in _kpis(run_query) if r["value"] == Decimal(65)]
-    assert mrc["qualifier"] == ID + "kwalificatie/ten-minste"
+    assert mrc["figureKind"] == "ten-minste"
 
 
 def test_m8_kpis_per_transformation_not_yet_defined(run_query):
