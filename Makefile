@@ -27,7 +27,7 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest
 
-# Regenerate data/reference/*.ttl from ../shared/reference/.
+# Regenerate data/reference/*.ttl from sources/reference/.
 reference: install
 	$(BIN)/python -m app.reference
 
