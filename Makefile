@@ -24,7 +24,9 @@ assets:
 run: install
 	$(BIN)/iza-kg serve
 
+# The data check first (quotes verbatim, integrity gate, coverage; docs in README), then the suite.
 test: install-test
+	$(BIN)/iza-kg check
 	$(BIN)/python -m pytest
 
 # Regenerate data/reference/*.ttl from sources/reference/.

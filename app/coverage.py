@@ -8,9 +8,10 @@ The rule, applied the same way to every document (docs/pages.md#source-documents
    - a contents entry: text, a dot leader (4+ dots or 2+ ellipses) and a page number, or
    - a page or list number alone: one to three digits and nothing else.
    Furniture lines are shown but never counted, and they end the sentence before them.
-2. **Sentences.** The rest is split into sentences: a blank line, a furniture line, or a line that starts
-   with a list marker (•, -, –, ▪, ●, ·, "1.", "1.1", "a)") starts a new one, and within a paragraph a
-   sentence ends after ".", "!", "?" or "…" followed by white space.
+2. **Sentences.** The rest is split into sentences: a blank line, a furniture line, a line that starts
+   with a list marker (•, -, –, ▪, ●, ·, "1.", "1.1", "a)"), and a line that starts with a capital after a
+   short line (under 40 characters) without closing punctuation (a heading) start a new one; within a
+   paragraph a sentence ends after ".", "!", "?" or "…" followed by white space.
 3. **Counted.** A sentence of 40 or more characters (folded) is substantive and counted; shorter ones
    (headings, table cells, stray words) are shown but not counted.
 4. **Cited.** A sentence is cited when a quote of the graph, searched in this document as `iza-kg check`
@@ -165,15 +166,17 @@ def sentences(document: SourceDocument, furniture: list[tuple[int, int]]) -> lis
     skip = {start for start, _ in furniture}
     paragraphs: list[tuple[int, int]] = []
     current: list[int] | None = None
+    previous = ""
     for start, end, line in _lines(text):
         if start in skip or not line.strip():
             current = None
             continue
-        if current is None or LIST_MARKER.match(line):
+        if current is None or LIST_MARKER.match(line) or _heading_before(previous, line):
             current = [start, end]
             paragraphs.append(current)  # type: ignore[arg-type]
         else:
             current[1] = end
+        previous = line
     found: list[Sentence] = []
     for start, end in paragraphs:
         piece_start = start
@@ -182,6 +185,13 @@ def sentences(document: SourceDocument, furniture: list[tuple[int, int]]) -> lis
             piece_start = match.end()
         _add(found, document, piece_start, end)
     return found
+
+
+def _heading_before(previous: str, line: str) -> bool:
+    """A short line without closing punctuation, followed by one that starts with a capital: a heading."""
+    previous = previous.strip()
+    return (0 < len(fold(previous)) < MIN_SENTENCE and previous[-1] not in ".,;:!?-–("
+            and line.strip()[:1].isupper())
 
 
 def _add(found: list[Sentence], document: SourceDocument, start: int, end: int) -> None:
