@@ -37,7 +37,7 @@ from app.sources import SourceDocument, fold
 MIN_SENTENCE = 40
 REPEATED = 3
 LIST_MARKER = re.compile(r"^\s*(?:[•\-–▪●·]|\d+(?:\.\d+)*[.)]?\s|[a-z]\)\s)")
-CONTENTS_ENTRY = re.compile(r"\w.*(?:\.\s?){4,}\s*\d+\s*$|\w.*…{2,}\s*\d+\s*$")
+CONTENTS_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$")  # after some text: see _contents_entry
 NUMBER_ONLY = re.compile(r"^\s*\d{1,3}\s*$")
 SENTENCE_END = re.compile(r"[.!?…]['\")\]]?(?=\s)")
 
@@ -113,38 +113,37 @@ class Coverage:
             writer.writerow([s.anchor, s.line, "yes" if s.cited else "no", " ".join(sorted(s.citing)), s.text])
         return buffer.getvalue()
 
-    def pieces(self, sentence: Sentence) -> list[tuple[str, dict[str, str]]]:
-        """The sentence's text cut where the citing set changes: (text, resources citing it)."""
-        cuts = {sentence.start, sentence.end}
+    def pieces(self, start: int, end: int) -> list[tuple[str, dict[str, str]]]:
+        """The text from start to end cut where the citing set changes: (text, resources citing it)."""
+        cuts = {start, end}
         for mark in self.marks:
-            if mark.end > sentence.start and mark.start < sentence.end:
-                cuts.update(p for p in (mark.start, mark.end) if sentence.start < p < sentence.end)
+            if mark.end > start and mark.start < end:
+                cuts.update(p for p in (mark.start, mark.end) if start < p < end)
         bounds = sorted(cuts)
         text = self.document.text.text
         out: list[tuple[str, dict[str, str]]] = []
-        for start, end in zip(bounds, bounds[1:]):
+        for left, right in zip(bounds, bounds[1:]):
             citing: dict[str, str] = {}
             for mark in self.marks:
-                if mark.start < end and mark.end > start:
+                if mark.start < right and mark.end > left:
                     citing.update(mark.citing)
             if out and out[-1][1] == citing:
-                out[-1] = (out[-1][0] + text[start:end], citing)
+                out[-1] = (out[-1][0] + text[left:right], citing)
             else:
-                out.append((text[start:end], citing))
+                out.append((text[left:right], citing))
         return out
 
     def blocks(self) -> list[tuple[str, object]]:
-        """The whole text in order, as ("sentence", Sentence) and ("plain", text) for what lies between."""
-        text = self.document.text.text
+        """The whole text in order: ("sentence", Sentence) and ("plain", (start, end)) for what lies between."""
         out: list[tuple[str, object]] = []
         position = 0
         for sentence in self.sentences:
             if sentence.start > position:
-                out.append(("plain", text[position:sentence.start]))
+                out.append(("plain", (position, sentence.start)))
             out.append(("sentence", sentence))
             position = sentence.end
-        if position < len(text):
-            out.append(("plain", text[position:]))
+        if position < len(self.document.text.text):
+            out.append(("plain", (position, len(self.document.text.text))))
         return out
 
 
@@ -156,9 +155,14 @@ def furniture_lines(text: str) -> list[tuple[int, int]]:
         folded = fold(line)
         if not folded:
             continue
-        if (len(folded) < MIN_SENTENCE and counts[folded] >= REPEATED) or CONTENTS_ENTRY.search(line) or NUMBER_ONLY.match(line):
+        if (len(folded) < MIN_SENTENCE and counts[folded] >= REPEATED) or _contents_entry(line) or NUMBER_ONLY.match(line):
             furniture.append((start, end))
     return furniture
+
+
+def _contents_entry(line: str) -> bool:
+    leader = CONTENTS_LEADER.search(line)
+    return bool(leader) and any(char.isalpha() for char in line[:leader.start()])
 
 
 def sentences(document: SourceDocument, furniture: list[tuple[int, int]]) -> list[Sentence]:

@@ -51,11 +51,17 @@ class Citations:
     documents: list[SourceDocument]
     quotes: list[Quote]
     source_words: dict[str, list[str]] = field(default_factory=dict)  # source IRI -> its IRI and values
+    _resolved: dict[str, list[SourceDocument]] = field(default_factory=dict, repr=False)
 
     def documents_of(self, quote: Quote) -> list[SourceDocument]:
         """The documents a quote is searched in."""
-        named = {d.iri: d for s in quote.sources for d in documents_mentioned(self.source_words.get(s, [s]), self.documents)}
+        named = {d.iri: d for s in quote.sources for d in self._named_by(s)}
         return list(named.values()) or self.documents
+
+    def _named_by(self, source: str) -> list[SourceDocument]:
+        if source not in self._resolved:
+            self._resolved[source] = documents_mentioned(self.source_words.get(source, [source]), self.documents)
+        return self._resolved[source]
 
     def not_found(self) -> list[tuple[Quote, list[SourceDocument], list[SourceDocument]]]:
         """(quote, documents searched, documents it does occur in instead) for each quote not found."""
@@ -73,6 +79,7 @@ class Citations:
     @classmethod
     def from_project(cls, project: ProjectGraph) -> "Citations":
         by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        labels: dict[str, dict[str, str]] = defaultdict(dict)  # subject -> language -> rdfs:label
         quoted: list[tuple[ox.Triple, Path]] = []
         for source in project.files:
             for triple in source.triples:
@@ -80,14 +87,17 @@ class Citations:
                 by_subject[subject][predicate].append(obj.value)
                 if isinstance(obj, ox.Literal) and is_quote_property(predicate):
                     quoted.append((triple, source.path))
-        documents = documents_from(by_subject)
+                elif predicate == RDFS_LABEL and isinstance(obj, ox.Literal) and obj.language:
+                    labels[subject].setdefault(obj.language, obj.value)
+        documents = sorted((SourceDocument(subject, file, dict(labels[subject]))
+                            for subject, values in by_subject.items() for file in values.get(SEED_FILE, [])),
+                           key=lambda d: d.file)
         lines = LineFinder()
         quotes = []
         for triple, path in quoted:
             subject = triple.subject.value
             sources = tuple(by_subject[subject].get(SOURCE_PROPERTIES[0], []) + by_subject[subject].get(SOURCE_PROPERTIES[1], []))
-            labels = by_subject[subject].get(RDFS_LABEL, [])
-            quotes.append(Quote(subject, triple.predicate.value, triple.object.value, sources, labels[0] if labels else "",
+            quotes.append(Quote(subject, triple.predicate.value, triple.object.value, sources, labels[subject].get("nl", ""),
                                 path, lines.line(path, triple.object.value, subject)))
         words = {s: [s] + [v for values in by_subject.get(s, {}).values() for v in values]
                  for q in quotes for s in q.sources}
@@ -116,14 +126,6 @@ class Citations:
             if row.get("value") is not None:
                 words[row["source"]].append(str(row["value"]))
         return cls(sorted(documents.values(), key=lambda d: d.file), quotes, dict(words))
-
-
-def documents_from(by_subject: dict[str, dict[str, list]]) -> list[SourceDocument]:
-    documents = []
-    for subject, values in by_subject.items():
-        for file in values.get(SEED_FILE, []):
-            documents.append(SourceDocument(subject, file, {}))
-    return sorted(documents, key=lambda d: d.file)
 
 
 def unsourced(project: ProjectGraph) -> list[tuple[str, Path]]:

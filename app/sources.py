@@ -19,7 +19,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from app.paths import ROOT
@@ -104,7 +104,7 @@ class SourceDocument:
 
     @property
     def stem(self) -> str:
-        return Path(self.file).stem
+        return self.file.rsplit(".", 1)[0]
 
     @property
     def path(self) -> Path:
@@ -119,7 +119,8 @@ class SourceDocument:
 
     @cached_property
     def text(self) -> FoldedText:
-        return FoldedText.of(self.path.read_text(encoding="utf-8"))
+        stat = self.path.stat()
+        return _folded_file(self.path, stat.st_size, stat.st_mtime_ns)
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -127,6 +128,12 @@ class SourceDocument:
 
     def line_of(self, position: int) -> int:
         return bisect_right(self.line_starts, position)
+
+
+@lru_cache(maxsize=32)
+def _folded_file(path: Path, size: int, mtime_ns: int) -> FoldedText:
+    """Folded once per version of the file (size and mtime are the key), not per request."""
+    return FoldedText.of(path.read_text(encoding="utf-8"))
 
 
 def documents_mentioned(words: list[str], documents: list[SourceDocument]) -> list[SourceDocument]:

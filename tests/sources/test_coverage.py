@@ -53,7 +53,7 @@ def test_sentences_of_40_characters_are_counted_and_cited_where_a_quote_touches_
     assert [s.anchor for s in coverage.cited] == ["s-5"] and coverage.cited[0].line == 5
     assert round(coverage.share, 4) == round(1 / 3, 4)
     (cited,) = coverage.cited
-    pieces = coverage.pieces(cited)
+    pieces = coverage.pieces(cited.start, cited.end)
     assert [(text, list(citing)) for text, citing in pieces] == [
         ("Een zin die over twee regels ", []),
         ("loopt en door het\ncitaat wordt geraakt", ["https://w3id.org/iza-kg/id/test/a"]),
