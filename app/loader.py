@@ -17,8 +17,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
 from app.namespaces import BASE
+from app.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = (ROOT / "ontology", ROOT / "data")
 SOURCES_ENV = "IZA_SOURCES"  # os.pathsep-separated files or folders to load instead of the defaults
 GRAPH_BASE = BASE + "graph/"

@@ -21,6 +21,7 @@ from app.core import graph_state, reliability
 from app.core.config import Settings, get_settings
 from app.queries import QUERY_DIR, ParameterError, QueryFileError, QueryLibrary, parse_query_file
 from app.web import routes as web
+from app.web import source_pages
 
 log = logging.getLogger("iza_kg.api")
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     install_error_handlers(app)
     reliability.install(app)  # request caps, CORS, security headers, access log (app/core/reliability.py)
     app.include_router(web.router)  # the web pages; first, so browsers (Accept: text/html) get the home page at /
+    app.include_router(source_pages.router)
     app.mount("/static", web.static_files(), name="static")
     for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate, linked_data):
         app.include_router(module.router)

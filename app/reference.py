@@ -1,4 +1,4 @@
-"""Build data/reference/*.ttl from the checked identifier lists in ../shared/reference/.
+"""Build data/reference/*.ttl from the checked identifier lists in sources/reference/.
 
 Run `python -m app.reference [REFERENCE_DIR]` after the reference lists change. Only identifiers and
 names are taken from them: which municipality lies in which zorgkantoorregio comes from the source
@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from app.namespaces import IZA, PREFIX_MAP, id_iri
+from app.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE_DIR = ROOT.parent / "shared" / "reference"
+DEFAULT_REFERENCE_DIR = ROOT / "sources" / "reference"
 OUT_DIR = ROOT / "data" / "reference"
 
 # The three regions whose plans are modelled keep the names their documents use in the IRI.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.backends.embedded import EmbeddedBackend
@@ -11,8 +9,6 @@ from app.loader import load_project
 from app.queries import QueryLibrary
 from app.results import rows
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

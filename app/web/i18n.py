@@ -16,6 +16,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compliance": ("Naleving IZA-criteria", "IZA compliance"),
     "frameworks": ("Kaders en thema's", "Frameworks and themes"),
     "sparql_editor": ("SPARQL-editor", "SPARQL editor"),
+    "sources": ("Bronnen", "Sources"),
     "other_language": ("English", "Nederlands"),
     "other_language_label": ("Switch to English", "Schakel naar Nederlands"),
     "footer": ("Data en ontologie: CC BY 4.0. Code: EUPL-1.2. Alle gegevens komen uit SPARQL-query's op de graaf.",
@@ -146,6 +147,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "computing": ("Het nalevingsrapport wordt berekend (SHACL-validatie van de hele graaf); deze pagina ververst zichzelf.",
                   "The compliance report is being computed (SHACL validation of the whole graph); this page refreshes itself."),
     "compliance_failed": ("Het nalevingsrapport kon niet worden berekend.", "The compliance report could not be computed."),
+    # sources
+    "sources_intro": ("De documenten waaruit de graaf is afgeleid, met de passages die de graaf citeert. Geteld worden "
+                      "zinnen van 40 tekens of meer; paginaopmaak (herhaalde koppen, inhoudsopgaven, paginanummers) telt niet mee.",
+                      "The documents the graph is derived from, with the passages the graph cites. Sentences of 40 or "
+                      "more characters are counted; page furniture (repeated headers, contents, page numbers) is not."),
+    "document": ("Document", "Document"),
+    "file": ("Bestand", "File"),
+    "counted": ("Getelde zinnen", "Counted sentences"),
+    "cited": ("Geciteerd", "Cited"),
+    "share_cited": ("Aandeel geciteerd", "Share cited"),
+    "coverage_line": ("zinnen van de {counted} getelde worden door de graaf geciteerd",
+                      "of the {counted} counted sentences are cited by the graph"),
+    "legend_cited": ("geciteerde passage; de nummers verwijzen naar wat de graaf erop baseert",
+                     "cited passage; the numbers link to what the graph bases on it"),
+    "legend_uncited": ("niet geciteerd", "not cited"),
+    "legend_not_counted": ("niet geteld (korter dan 40 tekens of paginaopmaak)", "not counted (under 40 characters or page furniture)"),
+    "uncited_passages": ("Niet-geciteerde passages", "Uncited passages"),
+    "citing_resources": ("Wat de graaf op dit document baseert", "What the graph bases on this document"),
+    "document_text": ("Tekst van het document", "Text of the document"),
+    "plain_text": ("platte tekst", "plain text"),
+    "unknown_source": ("Onbekend brondocument", "Unknown source document"),
     "run_without_js": ("Voer uit zonder JavaScript", "Run without JavaScript"),
 }
 

@@ -33,7 +33,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES))
 router = APIRouter(tags=["pages"], include_in_schema=False)
 COMPARISON_TABLES = ("themes", "funding", "kpis", "frameworks")
 PAGES = (("home", "/"), ("compare", "/vergelijk"), ("compliance", "/naleving"), ("frameworks", "/kaders"),
-         ("sparql_editor", "/sparql-editor"))
+         ("sources", "/sources"), ("sparql_editor", "/sparql-editor"))
 
 
 def get_runner(request: Request, backend: BackendDep, library: LibraryDep) -> pagedata.Runner:

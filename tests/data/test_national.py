@@ -3,17 +3,14 @@ scheme with their source excerpts, as the documents (000, 002, 003, 004) state t
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 
-import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from app.loader import ROOT
+from app.loader import ROOT, load_project
 from app.namespaces import IZA, SCHEMA
-from tests.conftest import SHARED
+from app.quotes import Citations, unsourced
 
 ID = "https://w3id.org/iza-kg/id/"
 SCHEME = ID + "schema/"
@@ -345,12 +342,11 @@ def test_shared_organisations(project):
         assert list(graph.objects(org, IZA.sourceQuote))
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the project")
 def test_national_quotes_occur_in_their_documents():
-    result = subprocess.run([sys.executable, str(SHARED / "tools" / "check_quotes.py"), "--strict",
-                             str(ROOT / "data" / "national"), str(ROOT / "data" / "sources.ttl")],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-4000:]
+    national = load_project([ROOT / "data" / "national", ROOT / "data" / "sources.ttl"])
+    citations = Citations.from_project(national)
+    assert citations.quotes and [(q.where, q.text) for q, _, _ in citations.not_found()] == []
+    assert unsourced(national) == []
 
 
 def test_other_iza_agreements_with_their_deadlines(run_query):
