@@ -335,7 +335,7 @@ def test_monitoring_has_four_steps_and_reports_quarterly(project):
 def test_the_separate_regioplan_acute_zorg_runs_2024_2026_with_the_acute_care_network(project):
     [[start, end, partner, known]] = _select(project, """
     SELECT ?start ?end ?partner ?known WHERE { <%s> <http://purl.org/dc/terms/relation> ?p .
-      ?p a iza:Plan ; iza:startDate ?start ; iza:endDate ?end ; iza:partner ?partner ; iza:knownOnlyFrom ?known }"""
+      ?p a iza:Plan ; iza:startDate ?start ; iza:endDate ?end ; iza:carriedOutBy ?partner ; iza:knownOnlyFrom ?known }"""
                                              % (ID + "opgave/mn-acute-zorg"))
     assert (start, end) == ("2024", "2026")
     assert partner == ID + "organisatie/mn-nazmn"
