@@ -25,10 +25,10 @@ OUT_DIR = ROOT / "data" / "reference"
 # The regions whose plans are modelled are named as their plans name them (docs/modelling.md, "Names and
 # labels"): label and IRI. The documents' wording is quoted in data/<region>/regio.ttl.
 REGION_NAMES = {"ZK21": "Gooi en Vechtstreek", "ZK23": "Midden-Nederland", "ZK17": "Noord- en Midden-Limburg"}
-REGION_NAMES_EN = {"ZK21": "Gooi and Vechtstreek", "ZK23": "Central Netherlands", "ZK17": "North and Central Limburg"}
 # Another region keeps its CBS name, unless a municipality has that name ("Amsterdam"): then the label says
-# what it is, as the documents do ("zorgkantoorregio Utrecht").
-CLASH_PREFIX = {"nl": "zorgkantoorregio ", "en": "care office region "}
+# what it is, as the documents do ("zorgkantoorregio Utrecht"). Labels are Dutch only: no document gives
+# the regions an English name.
+CLASH_PREFIX = "zorgkantoorregio "
 ZK_SOURCE = URIRef(id_iri("referentie", "cbs-zorgkantoorregios-2024"))
 TOOI_SOURCE = URIRef(id_iri("referentie", "tooi-gemeenten"))
 MODELLED = URIRef(id_iri("modelleerstatus", "gemodelleerd"))
@@ -62,14 +62,12 @@ def municipality_names(reference_dir: Path) -> set[str]:
             if row["actief_op_2023_01_01"] == "ja" for key in ("voorkeursnaam", "naam")}
 
 
-def region_labels(code: str, cbs_name: str, taken: set[str]) -> dict[str, str]:
-    """The region's rdfs:label/skos:prefLabel per language: its plans' name, else the CBS name made distinct
-    from every municipality name."""
+def region_label(code: str, cbs_name: str, taken: set[str]) -> str:
+    """The region's rdfs:label and skos:prefLabel: its plans' name, else the CBS name made distinct from every
+    municipality name."""
     if code in REGION_NAMES:
-        return {"nl": REGION_NAMES[code], "en": REGION_NAMES_EN[code]}
-    if cbs_name.lower() in taken:
-        return {lang: prefix + cbs_name for lang, prefix in CLASH_PREFIX.items()}
-    return {"nl": cbs_name}
+        return REGION_NAMES[code]
+    return CLASH_PREFIX + cbs_name if cbs_name.lower() in taken else cbs_name
 
 
 def zorgkantoorregios(reference_dir: Path) -> Graph:
@@ -77,14 +75,13 @@ def zorgkantoorregios(reference_dir: Path) -> Graph:
     taken = municipality_names(reference_dir)
     for row in _rows(reference_dir / "cbs_zorgkantoorregios_2024.csv"):
         code, cbs_name = row["statcode"], row["statnaam"]
-        labels = region_labels(code, cbs_name, taken)
-        slug = slugify(labels["nl"]) if code in REGION_NAMES else slugify(cbs_name)
+        label = region_label(code, cbs_name, taken)
+        slug = slugify(label if code in REGION_NAMES else cbs_name)
         region = URIRef(id_iri("regio", slug))
         graph.add((region, RDF.type, IZA.ZorgkantoorRegion))
-        for lang, label in labels.items():
-            graph.add((region, RDFS.label, Literal(label, lang=lang)))
-            graph.add((region, SKOS.prefLabel, Literal(label, lang=lang)))
-        if cbs_name != labels["nl"]:  # SKOS: a preferred label is never also an alternative one
+        graph.add((region, RDFS.label, Literal(label, lang="nl")))
+        graph.add((region, SKOS.prefLabel, Literal(label, lang="nl")))
+        if cbs_name != label:  # SKOS: a preferred label is never also an alternative one
             graph.add((region, SKOS.altLabel, Literal(cbs_name, lang="nl")))
         graph.add((region, IZA.cbsName, Literal(cbs_name)))
         graph.add((region, IZA.cbsCode, Literal(code)))
