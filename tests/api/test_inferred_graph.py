@@ -95,3 +95,14 @@ def test_materialise_adds_the_rdfs_closure_once_and_nothing_asserted():
         (n["s1"], rdf_type, n["Chapter"]), (n["s1"], rdf_type, n["Part"]),  # rdfs9
     }
     assert materialise(store) == 0
+
+
+def test_an_items_class_is_its_own_not_a_super_class_the_inferred_graph_adds(run_query):
+    """Queries that report "the" class of an item pick the most specific one (MIN over the classes would
+    now pick iza:PlanComponent for a transformation)."""
+    rows = run_query("theme-items", theme=ID + "thema/arbeidsmarkt")
+    types = {row["item"]: row["itemType"] for row in rows}
+    assert types[ID + "opgave-transformatie/mn-am-1"].endswith("/def/TaskTransformation")
+    assert not any(t.endswith("/def/PlanComponent") for t in types.values())
+    found = {row["resource"]: row["type"] for row in run_query("search-labels", q="Hilversum")}
+    assert found[ID + "gemeente/hilversum"].endswith("/def/Municipality")
