@@ -95,7 +95,7 @@ def stats() -> None:
     project = load_or_fail()
     typer.echo(f"{'triples':>8}  source file")
     for source in project.files:
-        typer.echo(f"{len(source.triples):>8}  {project.relative(source.path)}")
+        typer.echo(f"{len(source.triples):>8}  {project.describe(source)}")
     typer.echo(f"{len(project):>8}  total in {len(project.files)} files\n")
     from app.backends.embedded import EmbeddedBackend
 

@@ -347,3 +347,16 @@ def test_lekstroom_works_with_chain_partners_through_werkplaats_lekstroom(projec
     SELECT ?label WHERE { ?action iza:carriedOutBy <%s> ; iza:inArea <%s> ; rdfs:label ?label }"""
                    % (ID + "organisatie/mn-werkplaats-lekstroom", ID + "subregio/mn-lekstroom"))
     assert rows == [["Versterken samenwerking ketenpartners via Werkplaats Lekstroom"]]
+
+
+def test_the_eight_prioritised_transformations_are_told_apart_from_the_labour_market_ones(backend):
+    """The plan's own transformations (B.2) are iza:Transformation; the seven it lists under the fundamental
+    task Arbeidsmarkt are iza:TaskTransformation, so a query by class finds eight, not fifteen."""
+    count = """SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {
+        ?item a ?class ; <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/iza-kg/id/brondocument/regioplan-midden-nederland> }"""
+    def n(cls):
+        query = count.replace("?class", f"<https://w3id.org/iza-kg/def/{cls}>")
+        return int(backend.select(query).rows[0]["n"])
+    assert (n("Transformation"), n("TaskTransformation")) == (8, 7)
+    linked = backend.select(f"""SELECT ?t WHERE {{ <{PLAN}> <https://w3id.org/iza-kg/def/hasTransformation> ?t }}""").rows
+    assert len(linked) == 8

@@ -74,7 +74,7 @@ def test_X1_vgz_is_the_preferent_insurer_and_assesses_transformation_plans_with_
 
 
 def test_the_municipalities_lead_the_pillar_gezond_vooruit(run_query):
-    lead = next(r for r in roles(run_query) if r["body"] == ID + "thema/nml-gezond-vooruit")
+    lead = next(r for r in roles(run_query) if r["body"] == ID + "plan-thema/nml-gezond-vooruit")
     assert lead["role"] == ID + "rol/coordinator"
     assert len(split(lead["members"])) == 14
 
@@ -115,7 +115,7 @@ def test_the_theme_descriptions(project):
     from rdflib.namespace import DCTERMS
 
     graph = project.union_graph()
-    description = {slug: str(graph.value(URIRef(ID + "thema/nml-" + slug), DCTERMS.description)) for slug in
+    description = {slug: str(graph.value(URIRef(ID + "plan-thema/nml-" + slug), DCTERMS.description)) for slug in
                    ("gezond-vooruit", "toekomstbestendige-arbeidsmarkt", "duurzaam-regionaal-gezondheidsinformatiestelsel")}
     assert description == {
         "gezond-vooruit": "van ziekte en zorg naar gezondheid en sociaal welbevinden",

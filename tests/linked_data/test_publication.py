@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from app.loader import ROOT
 from app.namespaces import BASE
@@ -92,6 +92,15 @@ def test_the_dumps_hold_the_graph(publication, project):
     assert names == {f.graph.value for f in project.files}
     assert len(Graph().parse(data=publication.files["iza-kg.jsonld"], format="json-ld")) == len(union)
     assert len(Graph().parse(data=publication.files["iza-kg.ttl"], format="turtle")) == len(union)
+
+
+def test_the_dumps_keep_the_entailments_apart_and_say_which_iri_replaces_which(publication):
+    trig = Dataset().parse(data=publication.files["iza-kg.trig"], format="trig")
+    inferred = trig.graph(URIRef("https://w3id.org/iza-kg/graph/inferred"))
+    assert (URIRef(BASE + "id/plan/regioplan-midden-nederland"), URIRef(BASE + "def/hasPart"),
+            URIRef(BASE + "id/transformatie/mn-netwerkorganisatie")) in inferred
+    changes = trig.graph(URIRef(BASE + "graph/data/iri-changes"))
+    assert (URIRef(BASE + "id/plan-thema/gv-ggz"), DCTERMS.replaces, URIRef(BASE + "id/thema/gv-ggz")) in changes
 
 
 def test_export_all_twice_gives_identical_files_with_the_catalogued_checksums(tmp_path):

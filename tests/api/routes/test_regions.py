@@ -23,6 +23,15 @@ def test_regions_lists_the_three_modelled_regions_with_counts(client):
     assert all(r["modelled"] for r in regions.values())
 
 
+def test_regions_are_named_as_their_plans_name_them_never_as_a_municipality(client):
+    assert {slug: r["label"] for slug, r in by_slug(client).items()} == {
+        GV: "Gooi en Vechtstreek", MN: "Midden-Nederland", NML: "Noord- en Midden-Limburg"}
+    everything = {r["slug"]: r["label"] for r in client.get("/regions", params={"all": "true"}).json()["data"]}
+    assert everything["amsterdam"] == "zorgkantoorregio Amsterdam"  # a municipality is called Amsterdam
+    assert everything["twente"] == "Twente"  # no municipality is: the CBS name stays
+    assert "Utrecht" not in everything.values()
+
+
 def test_regions_state_their_funding(client):
     regions = by_slug(client)
     nml = {(round(f["amount"]), f["figureKind"], f["timeBasis"]) for f in regions[NML]["funding"] if f.get("amount")}
