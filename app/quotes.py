@@ -130,13 +130,14 @@ class Citations:
 
 def unsourced(project: ProjectGraph) -> list[tuple[str, Path]]:
     """Typed resources without prov:wasDerivedFrom / dcterms:source (schema terms and documents exempt). The
-    ontology's own individuals (indicators, quarters, vocabularies) are the project's, so ontology/ is skipped."""
+    ontology's own individuals (indicators, quarters, vocabularies) are the project's, so ontology/ is skipped,
+    and so is the inferred graph: its super-class types restate resources that are checked where asserted."""
     vocabulary = (project.root / "ontology").resolve()
     types: dict[str, list[str]] = defaultdict(list)
     first_file: dict[str, Path] = {}
     sourced: set[str] = set()
     for source in project.files:
-        if source.path.resolve().is_relative_to(vocabulary):
+        if source.inferred or source.path.resolve().is_relative_to(vocabulary):
             continue
         for triple in source.triples:
             if not isinstance(triple.subject, ox.NamedNode):

@@ -21,7 +21,7 @@ def test_every_ketenaanpak_is_taken_up_in_all_three_regions(run_query):
 
 def test_gooi_en_vechtstreek_collaboration_agenda_topics_address_the_ketenaanpakken(project):
     graph = project.union_graph()
-    topic = URIRef(ID + "thema/gv-overgewicht-en-obesitas")
+    topic = URIRef(ID + "plan-thema/gv-overgewicht-en-obesitas")
     assert (topic, IZA.addresses, URIRef(ID + "ketenaanpak/overgewicht-kinderen")) in graph
     assert "De ketenaanpak overgewicht en obesitas bij kinderen" in " ".join(map(str, graph.objects(topic, IZA.sourceQuote)))
 

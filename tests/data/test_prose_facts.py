@@ -103,7 +103,7 @@ def test_what_plans_hand_off_and_what_regions_add_beyond_a_national_minimum(run_
         (MN, "randvoorwaarde/mn-duurzaamheid", "handsOffTo", "akkoord/green-deal-duurzame-zorg-3"),
         (NML, "werkagendapunt/nml-extra-inzet-regioplan", "handsOffTo", "plan/regioplan-noord-en-midden-limburg"),
         (None, "akkoord/iza", "handsOffTo", "akkoord/gala"),
-        (GV, "thema/gv-jeugd-en-zijn-omgeving", "extendsMinimumOf", "akkoord/zn-vng-samenwerkingsagenda-2019"),
+        (GV, "plan-thema/gv-jeugd-en-zijn-omgeving", "extendsMinimumOf", "akkoord/zn-vng-samenwerkingsagenda-2019"),
     }
 
 
