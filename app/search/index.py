@@ -1,0 +1,176 @@
+"""The full-text index: SQLite FTS5 in memory, BM25-ranked, with facets and snippets.
+
+One row per resource that has text. Each of its three fields (labels, descriptions, quotes) is indexed
+twice: as written (for "phrases" and prefix*, diacritics folded by the `unicode61 remove_diacritics 2`
+tokenizer) and as Dutch stems (for plain words, stemmed in Python by app.search.analysis, which FTS5
+cannot do itself). Both copies read their content from the one original text (an external-content
+view), and the stemmed copy has a token for every token of the original, so FTS5's own snippet()
+highlights the original words wherever the match was found.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.search.analysis import match_expression, parse, stemmed
+
+FIELDS = ("labels", "texts", "quotes")
+STEMMED = tuple(f"{name}_stem" for name in FIELDS)
+WEIGHTS = (4.0, 2.0, 1.0, 4.0, 2.0, 1.0)  # a word in a label counts more than one in a description or quote
+SNIPPET_TOKENS = 24
+OPEN, CLOSE = "\x02", "\x03"
+SEPARATOR = "\n"
+
+SCHEMA = f"""
+CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT, type TEXT,
+                   {", ".join(f"{name} TEXT" for name in FIELDS)});
+CREATE VIEW entry_content AS SELECT id, {", ".join(FIELDS)},
+    {", ".join(f"{name} AS {stem}" for name, stem in zip(FIELDS, STEMMED))} FROM entry;
+CREATE VIRTUAL TABLE search USING fts5({", ".join(FIELDS + STEMMED)}, content='entry_content', content_rowid='id',
+                                       tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE entry_region(entry INTEGER NOT NULL, region TEXT NOT NULL);
+CREATE TABLE entry_document(entry INTEGER NOT NULL, document TEXT NOT NULL);
+"""
+
+
+@dataclass
+class Entry:
+    """What the index knows of one resource: its texts per field and what a hit shows and is filtered by."""
+
+    iri: str
+    label: str | None
+    type: str | None
+    labels: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # slugs
+    documents: list[str] = field(default_factory=list)  # IRIs
+
+
+@dataclass
+class Hit:
+    resource: str
+    label: str | None
+    type: str | None
+    regions: list[str]
+    documents: list[str]
+    snippet: str  # HTML: the text escaped, the matched words in <mark>
+    text: str  # the same snippet as plain text
+    score: float
+
+
+@dataclass
+class Answer:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]  # facet -> (value, count), most hits first
+
+
+class SearchIndex:
+    """Built once from entries; then only read, by any number of threads (one at a time)."""
+
+    def __init__(self, entries: Sequence[Entry]):
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.lock = threading.Lock()
+        self.entries = len(entries)
+        self.types = {e.type for e in entries if e.type}
+        self.documents = {d for e in entries for d in e.documents}
+        self.db.executescript(SCHEMA)
+        with self.db:
+            self.db.executemany(
+                f"INSERT INTO entry(id, iri, label, type, {', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((n, e.iri, e.label, e.type, *(SEPARATOR.join(getattr(e, f)) for f in FIELDS)) for n, e in enumerate(entries)))
+            self.db.executemany(
+                f"INSERT INTO search(rowid, {', '.join(FIELDS + STEMMED)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((n, *texts, *(stemmed(t) for t in texts))
+                 for n, e in enumerate(entries) for texts in [[SEPARATOR.join(getattr(e, f)) for f in FIELDS]]))
+            self.db.executemany("INSERT INTO entry_region VALUES (?, ?)",
+                                ((n, r) for n, e in enumerate(entries) for r in e.regions))
+            self.db.executemany("INSERT INTO entry_document VALUES (?, ?)",
+                                ((n, d) for n, e in enumerate(entries) for d in e.documents))
+            self.db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (f"bm25({', '.join(map(str, WEIGHTS))})",))
+            self.db.execute("INSERT INTO search(search) VALUES ('optimize')")
+            self.db.executescript("""
+                CREATE INDEX entry_region_by_region ON entry_region(region, entry);
+                CREATE INDEX entry_region_by_entry ON entry_region(entry);
+                CREATE INDEX entry_document_by_document ON entry_document(document, entry);
+                CREATE INDEX entry_document_by_entry ON entry_document(entry);
+                CREATE INDEX entry_by_type ON entry(type);
+            """)
+
+    @property
+    def memory_bytes(self) -> int:
+        """Bytes the index's database takes (its pages in memory)."""
+        with self.lock:
+            pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+            size = self.db.execute("PRAGMA page_size").fetchone()[0]
+        return pages * size
+
+    def search(self, q: str, regions: Sequence[str] = (), types: Sequence[str] = (), documents: Sequence[str] = (),
+               page: int = 1, page_size: int = 20) -> Answer:
+        """Hits for `q` (raises QuerySyntaxError) within the filters, best first; facets count every hit
+        under the other filters, so each facet shows what choosing one of its values would give."""
+        expression = match_expression(parse(q), " ".join(STEMMED), " ".join(FIELDS))
+        filters = {
+            "region": ("rowid IN (SELECT entry FROM entry_region WHERE region IN ({}))", list(regions)),
+            "type": ("rowid IN (SELECT id FROM entry WHERE type IN ({}))", list(types)),
+            "document": ("rowid IN (SELECT entry FROM entry_document WHERE document IN ({}))", list(documents)),
+        }
+
+        def where(skip: str | None = None) -> tuple[str, list]:
+            clauses, params = ["search MATCH ?"], [expression]
+            for name, (clause, values) in filters.items():
+                if values and name != skip:
+                    clauses.append(clause.format(", ".join("?" * len(values))))
+                    params.extend(values)
+            return " AND ".join(clauses), params
+
+        facet_sql = {
+            "region": "SELECT region, count(*) FROM entry_region WHERE entry IN (SELECT rowid FROM search WHERE {}) GROUP BY region",
+            "type": "SELECT type, count(*) FROM entry WHERE type IS NOT NULL AND id IN (SELECT rowid FROM search WHERE {}) GROUP BY type",
+            "document": "SELECT document, count(*) FROM entry_document WHERE entry IN (SELECT rowid FROM search WHERE {}) GROUP BY document",
+        }
+        with self.lock:
+            clause, params = where()
+            total = self.db.execute(f"SELECT count(*) FROM search WHERE {clause}", params).fetchone()[0]
+            ranked = self.db.execute(f"SELECT rowid, rank FROM search WHERE {clause} ORDER BY rank, rowid LIMIT ? OFFSET ?",
+                                     [*params, page_size, (page - 1) * page_size]).fetchall()
+            facets = {}
+            for name, sql in facet_sql.items():
+                clause, params = where(skip=name)
+                counted = self.db.execute(sql.format(clause), params).fetchall()
+                facets[name] = sorted(counted, key=lambda row: (-row[1], row[0]))
+            hits = self._hits(expression, ranked)
+        return Answer(total, hits, facets)
+
+    def _hits(self, expression: str, ranked: list[tuple[int, float]]) -> list[Hit]:
+        if not ranked:
+            return []
+        ids = [rowid for rowid, _ in ranked]
+        marks = ", ".join("?" * len(ids))
+        snippets = dict(self.db.execute(
+            f"SELECT rowid, snippet(search, -1, ?, ?, '…', ?) FROM search WHERE search MATCH ? AND rowid IN ({marks})",
+            [OPEN, CLOSE, SNIPPET_TOKENS, expression, *ids]))
+        rows = {row[0]: row for row in self.db.execute(f"SELECT id, iri, label, type FROM entry WHERE id IN ({marks})", ids)}
+        regions: dict[int, list[str]] = {}
+        for entry, region in self.db.execute(f"SELECT entry, region FROM entry_region WHERE entry IN ({marks}) ORDER BY region", ids):
+            regions.setdefault(entry, []).append(region)
+        documents: dict[int, list[str]] = {}
+        for entry, document in self.db.execute(f"SELECT entry, document FROM entry_document WHERE entry IN ({marks}) ORDER BY document", ids):
+            documents.setdefault(entry, []).append(document)
+        hits = []
+        for rowid, score in ranked:
+            _, iri, label, type_ = rows[rowid]
+            raw = snippets.get(rowid, "").replace(SEPARATOR, " … ")
+            hits.append(Hit(iri, label, type_, regions.get(rowid, []), documents.get(rowid, []), highlighted(raw),
+                            raw.replace(OPEN, "").replace(CLOSE, ""), round(-score, 4)))
+        return hits
+
+
+def highlighted(raw: str) -> str:
+    """FTS5's snippet with its marks as <mark> and everything else escaped."""
+    return html.escape(raw).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
