@@ -143,6 +143,26 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "The compliance report is being computed (SHACL validation of the whole graph); this page refreshes itself."),
     "compliance_failed": ("Het nalevingsrapport kon niet worden berekend.", "The compliance report could not be computed."),
     "run_without_js": ("Voer uit zonder JavaScript", "Run without JavaScript"),
+    # search
+    "search": ("Zoeken", "Search"),
+    "search_label": ("Zoek in alle plannen", "Search every plan"),
+    "search_button": ("Zoek", "Search"),
+    "search_help": ("Woorden vinden elke woordvorm (wachtlijsten vindt wachtlijst); \"zinsdeel tussen aanhalingstekens\" "
+                    "vindt precies die woorden; mantelzorg* vindt woorden die zo beginnen; -woord sluit uit; OR geeft alternatieven.",
+                    "Words find every word form (wachtlijsten finds wachtlijst); \"a phrase in quotes\" finds exactly "
+                    "those words; mantelzorg* finds words starting so; -word excludes; OR gives alternatives."),
+    "hits_for": ("resultaten voor", "results for"),
+    "no_hits": ("Niets gevonden.", "Nothing found."),
+    "no_region": ("Landelijk en overig (geen regio)", "National and other (no region)"),
+    "narrow": ("Verfijnen", "Narrow down"),
+    "document": ("Brondocument", "Source document"),
+    "all": ("alle", "all"),
+    "apply": ("Toepassen", "Apply"),
+    "resource_page": ("Bekijk", "View"),
+    "previous": ("Vorige", "Previous"),
+    "next": ("Volgende", "Next"),
+    "page_of": ("Pagina {page} van {last}", "Page {page} of {last}"),
+    "search_results": ("Zoekresultaten", "Search results"),
 }
 
 
