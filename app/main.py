@@ -46,9 +46,7 @@ def limited(backend: Backend, settings: Settings) -> LimitedBackend:
 async def lifespan(app: FastAPI):
     if getattr(app.state, "backend", None) is None:
         graph_state.open_graph(app)  # embedded: killable query workers, reload on change; remote: retries
-    search_indexes = search_service.indexes(app)
-    app.state.graph_listeners = [search_indexes.follow]
-    search_indexes.follow(app.state.backend)  # the search index is built with the graph, at start
+    search_service.follow_the_graph(app)  # the search index: built now in the background, and after each reload
     log.info("iza-kg API on the %s backend", app.state.backend.name)
     try:
         yield

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import Stemmer
 
@@ -30,9 +29,10 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """The Dutch stem of one token, itself one token (else the token folded, or as it is)."""
+    if token.isdigit():
+        return token
     folded = fold(token)
     for candidate in (_stemmer.stemWord(folded), folded):
         if TOKEN.fullmatch(candidate):
@@ -44,9 +44,20 @@ def words(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-def stemmed(text: str) -> str:
-    """The text as its stems, one per token, for the stemmed columns of the index."""
-    return " ".join(stem(token) for token in TOKEN.findall(text))
+class Stems:
+    """Stems texts for the index, each distinct token stemmed once (one Stems per build)."""
+
+    def __init__(self):
+        self.known: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        """The text as its stems, one per token, for the stemmed columns of the index."""
+        known = self.known
+        tokens = TOKEN.findall(text)
+        for token in tokens:
+            if token not in known:
+                known[token] = stem(token)
+        return " ".join([known[token] for token in tokens])
 
 
 class QuerySyntaxError(ValueError):

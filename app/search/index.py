@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.search.analysis import match_expression, parse, stemmed
+from app.search.analysis import Stems, match_expression, parse
 
 FIELDS = ("labels", "texts", "quotes")
 STEMMED = tuple(f"{name}_stem" for name in FIELDS)
@@ -80,6 +80,7 @@ class SearchIndex:
         self.types = {e.type for e in entries if e.type}
         self.documents = {d for e in entries for d in e.documents}
         self.db.executescript(SCHEMA)
+        stemmed = Stems()
         with self.db:
             self.db.executemany(
                 f"INSERT INTO entry(id, iri, label, type, {', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",

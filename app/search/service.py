@@ -123,3 +123,11 @@ def search(built: Built, q: str, regions=(), types=(), documents=(), page: int =
               "document": [{**named(v), "count": n} for v, n in answer.facets["document"]]}
     return {"q": q, "page": page, "pageSize": page_size, "total": answer.total, "data": hits, "facets": facets,
             "filters": {"region": list(regions), "type": list(types), "document": list(documents)}}
+
+
+def follow_the_graph(app) -> None:
+    """Build the index of the graph just opened, in the background (a search that comes first waits for
+    it), and have the graph's reloader rebuild it for each new graph (app.core.graph_state)."""
+    found = indexes(app)
+    app.state.graph_listeners = [found.follow]
+    threading.Thread(target=found.follow, args=(app.state.backend,), name="iza-search-index", daemon=True).start()

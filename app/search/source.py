@@ -1,14 +1,20 @@
-"""What the search index holds, read from the graph with three named queries through the backend
-interface, so the embedded store and a remote SPARQL server give the same index.
+"""What the search index holds, read from the graph through the backend interface, so the embedded
+store and a remote SPARQL server give the same index.
 
-Each query is read page by page (LIMIT and OFFSET appended): the backends cap an answer at
-IZA_MAX_ROWS rows.
+One named query (`search-values`) is asked once per property: the texts, the types, the source
+documents, the slugs and the links from a whole to its parts (`search-part-properties` lists the
+iza:has... properties of the ontology). A property at a time keeps each answer small, and each is read
+page by page (LIMIT and OFFSET appended), as the backends cap an answer at IZA_MAX_ROWS rows; a store
+answers OFFSET by counting off the rows before it, so many small answers cost less than one large one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from app.backends import Backend
 from app.namespaces import IZA
@@ -16,7 +22,12 @@ from app.queries import QueryLibrary
 from app.search.index import Entry
 
 REGION_TYPE = str(IZA.ZorgkantoorRegion)
-FIELD_OF = {"label": "labels", "altLabel": "labels", "description": "texts", "quote": "quotes"}
+# property -> the field of the index its texts go to
+TEXTS = {RDFS.label: "labels", SKOS.prefLabel: "labels", SKOS.altLabel: "labels", SKOS.definition: "texts",
+         DCTERMS.description: "texts", RDFS.comment: "texts", IZA.sourceQuote: "quotes"}
+# a part points to its whole with these: a plan to its region, a municipality or subregion to its region,
+# a governing body to what it governs, an allocation to its recipient, an observation to its area
+PART_OF = (IZA.forRegion, IZA.inZorgkantoorRegion, IZA.subregionOf, IZA.governanceOf, IZA.recipient, IZA.refArea)
 
 
 @dataclass
@@ -27,14 +38,26 @@ class Names:
     labels: dict[str, str] = field(default_factory=dict)  # iri -> label (nl, else en, else any)
 
 
-def paged_rows(backend: Backend, text: str, page_size: int):
-    offset = 0
-    while True:
-        rows = backend.select(f"{text}\nLIMIT {page_size} OFFSET {offset}").rows
-        yield from rows
-        if len(rows) < page_size:
-            return
-        offset += page_size
+class GraphReader:
+    def __init__(self, backend: Backend, library: QueryLibrary, page_size: int):
+        self.backend, self.page_size = backend, page_size
+        self.values_query = library.get("search-values")
+        self.parts_query = library.get("search-part-properties")
+
+    def values(self, prop) -> Iterator[tuple[str, str, str]]:
+        """(resource, value, language) for every resource with a value of `prop`."""
+        text, bindings = self.values_query.text, self.values_query.bind({"property": str(prop)})
+        offset = 0
+        while True:
+            rows = self.backend.select(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings).rows
+            for row in rows:
+                yield str(row["resource"]), str(row["value"]), str(row.get("lang", ""))
+            if len(rows) < self.page_size:
+                return
+            offset += self.page_size
+
+    def part_properties(self) -> list[str]:
+        return [str(row["property"]) for row in self.backend.select(self.parts_query.text).rows]
 
 
 def best_label(labels: list[tuple[str, str]]) -> str | None:
@@ -53,30 +76,30 @@ def main_type(types: set[str]) -> str | None:
 
 
 def read_entries(backend: Backend, library: QueryLibrary, page_size: int) -> tuple[list[Entry], Names]:
+    reader = GraphReader(backend, library, page_size)
     texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
     labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in paged_rows(backend, library.get("search-texts").text, page_size):
-        resource, kind, text = str(row["resource"]), str(row["field"]), str(row["text"])
-        texts[resource][FIELD_OF[kind]].append(text)
-        if kind in ("label", "altLabel"):
-            (labels if kind == "label" else alt_labels)[resource].append((text, str(row.get("lang", ""))))
+    for prop, field_name in TEXTS.items():
+        for resource, text, lang in reader.values(prop):
+            texts[resource][field_name].append(text)
+            if prop in (RDFS.label, SKOS.altLabel):
+                (labels if prop == RDFS.label else alt_labels)[resource].append((text, lang))
 
     types: dict[str, set[str]] = defaultdict(set)
-    documents: dict[str, list[str]] = defaultdict(list)
-    slugs: dict[str, str] = {}
-    for row in paged_rows(backend, library.get("search-resources").text, page_size):
-        resource = str(row["resource"])
-        if "type" in row:
-            types[resource].add(str(row["type"]))
-        if "document" in row:
-            documents[resource].append(str(row["document"]))
-        if "slug" in row:
-            slugs[resource] = str(row["slug"])
-
+    for resource, value, _ in reader.values(RDF.type):
+        types[resource].add(value)
+    documents: dict[str, set[str]] = defaultdict(set)
+    for resource, value, _ in reader.values(PROV.wasDerivedFrom):
+        documents[resource].add(value)
+    slugs = {resource: value for resource, value, _ in reader.values(IZA.slug)}
     parts: dict[str, list[str]] = defaultdict(list)
-    for row in paged_rows(backend, library.get("search-links").text, page_size):
-        parts[str(row["whole"])].append(str(row["part"]))
+    for prop in reader.part_properties():
+        for whole, part, _ in reader.values(prop):
+            parts[whole].append(part)
+    for prop in PART_OF:
+        for part, whole, _ in reader.values(prop):
+            parts[whole].append(part)
 
     names = Names(labels={iri: best_label(found) for iri, found in labels.items()})
     region_of: dict[str, set[str]] = defaultdict(set)
@@ -88,7 +111,6 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int) -> tup
             names.regions[slug] = (iri, f"{label} ({', '.join(other_names)})" if other_names else label)
             for member in reachable(iri, parts):
                 region_of[member].add(slug)
-
     # Failing that, the one region all the resource's source documents speak of (a working group or a
     # concept quoted from a region's plan); a document read for several regions gives none.
     document_regions: dict[str, set[str]] = defaultdict(set)
@@ -102,7 +124,7 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int) -> tup
                 region_of[iri] = found
 
     entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set())), **fields,
-                     regions=sorted(region_of.get(iri, ())), documents=sorted(set(documents.get(iri, ()))))
+                     regions=sorted(region_of.get(iri, ())), documents=sorted(documents.get(iri, ())))
                for iri, fields in sorted(texts.items())]  # in IRI order: equal scores rank alike on every backend
     return entries, names
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.search.analysis import (MAX_QUERY_LENGTH, QuerySyntaxError, fold, match_expression, parse, stem, stemmed,
+from app.search.analysis import (MAX_QUERY_LENGTH, QuerySyntaxError, Stems, fold, match_expression, parse, stem,
                                  words)
 
 
@@ -20,7 +20,7 @@ def test_diacritics_are_folded_before_stemming():
 
 def test_the_stemmed_text_keeps_one_token_per_word():
     text = "Mentale gezondheidscentra en regionale wachtlijsten (GGZ), ½ jaar; e-health_app"
-    assert len(words(stemmed(text))) == len(words(text))
+    assert len(words(Stems()(text))) == len(words(text))
 
 
 @pytest.mark.parametrize("q, problem", [

@@ -1,4 +1,5 @@
-"""The search index is built with the graph at start and follows the embedded graph when it reloads."""
+"""The search index is built with the graph at start (in the background) and follows the embedded graph when it
+reloads."""
 
 import time
 
@@ -16,8 +17,11 @@ def hits(client: TestClient) -> list[str]:
 
 def test_the_index_follows_a_reload(sources):  # noqa: F811
     with TestClient(build(reload_interval_s=0.2)) as client:
+        deadline = time.monotonic() + 20
+        while client.app.state.search_indexes.current is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # built at start in the background, before any search
         index = client.app.state.search_indexes.current
-        assert index is not None and index.backend is client.app.state.backend  # built at start, before any search
+        assert index is not None and index.backend is client.app.state.backend
         assert hits(client) == []
         (sources / "data" / "extra.ttl").write_text(
             f'<https://w3id.org/iza-kg/id/test/herladen> <http://www.w3.org/2000/01/rdf-schema#label> "{WORD}"@nl .\n',
