@@ -10,10 +10,14 @@ highlights the original words wherever the match was found.
 
 from __future__ import annotations
 
+import heapq
 import html
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 from dataclasses import dataclass, field
 
 from app.search.analysis import Stems, match_expression, parse
@@ -79,6 +83,10 @@ class SearchIndex:
         self.entries = len(entries)
         self.types = {e.type for e in entries if e.type}
         self.documents = {d for e in entries for d in e.documents}
+        # by rowid: what the filters and facets look at
+        self.regions_of = [tuple(e.regions) for e in entries]
+        self.types_of = [(e.type,) if e.type else () for e in entries]
+        self.documents_of = [tuple(e.documents) for e in entries]
         self.db.executescript(SCHEMA)
         stemmed = Stems()
         with self.db:
@@ -114,39 +122,31 @@ class SearchIndex:
     def search(self, q: str, regions: Sequence[str] = (), types: Sequence[str] = (), documents: Sequence[str] = (),
                page: int = 1, page_size: int = 20) -> Answer:
         """Hits for `q` (raises QuerySyntaxError) within the filters, best first; facets count every hit
-        under the other filters, so each facet shows what choosing one of its values would give."""
+        under the other filters, so each facet shows what choosing one of its values would give.
+
+        The index is asked once, for every match and its score; filters and facets are counted here from
+        lists held beside it (asking FTS5 to join them would look up each filtered resource's posting
+        lists one by one)."""
         expression = match_expression(parse(q), " ".join(STEMMED), " ".join(FIELDS))
-        filters = {
-            "region": ("rowid IN (SELECT entry FROM entry_region WHERE region IN ({}))", list(regions)),
-            "type": ("rowid IN (SELECT id FROM entry WHERE type IN ({}))", list(types)),
-            "document": ("rowid IN (SELECT entry FROM entry_document WHERE document IN ({}))", list(documents)),
-        }
-
-        def where(skip: str | None = None) -> tuple[str, list]:
-            clauses, params = ["search MATCH ?"], [expression]
-            for name, (clause, values) in filters.items():
-                if values and name != skip:
-                    clauses.append(clause.format(", ".join("?" * len(values))))
-                    params.extend(values)
-            return " AND ".join(clauses), params
-
-        facet_sql = {
-            "region": "SELECT region, count(*) FROM entry_region WHERE entry IN (SELECT rowid FROM search WHERE {}) GROUP BY region",
-            "type": "SELECT type, count(*) FROM entry WHERE type IS NOT NULL AND id IN (SELECT rowid FROM search WHERE {}) GROUP BY type",
-            "document": "SELECT document, count(*) FROM entry_document WHERE entry IN (SELECT rowid FROM search WHERE {}) GROUP BY document",
-        }
         with self.lock:
-            clause, params = where()
-            total = self.db.execute(f"SELECT count(*) FROM search WHERE {clause}", params).fetchone()[0]
-            ranked = self.db.execute(f"SELECT rowid, rank FROM search WHERE {clause} ORDER BY rank, rowid LIMIT ? OFFSET ?",
-                                     [*params, page_size, (page - 1) * page_size]).fetchall()
-            facets = {}
-            for name, sql in facet_sql.items():
-                clause, params = where(skip=name)
-                counted = self.db.execute(sql.format(clause), params).fetchall()
-                facets[name] = sorted(counted, key=lambda row: (-row[1], row[0]))
-            hits = self._hits(expression, ranked)
-        return Answer(total, hits, facets)
+            matches = self.db.execute("SELECT rowid, rank FROM search WHERE search MATCH ?", [expression]).fetchall()
+            wanted = {"region": set(regions), "type": set(types), "document": set(documents)}
+            keys = {"region": self.regions_of, "type": self.types_of, "document": self.documents_of}
+            ids = [rowid for rowid, _ in matches]
+
+            def within(filters: list[str]) -> list[int]:
+                return [rowid for rowid in ids if all(not wanted[f].isdisjoint(keys[f][rowid]) for f in filters)]
+
+            active = [name for name, values in wanted.items() if values]
+            facets: dict[str, list[tuple[str, int]]] = {}
+            for name, of in keys.items():
+                counted = Counter(chain.from_iterable(map(of.__getitem__, within([f for f in active if f != name]))))
+                facets[name] = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+            kept = set(within(active)) if active else None
+            selected = matches if kept is None else [match for match in matches if match[0] in kept]
+            ranked = heapq.nsmallest(page * page_size, selected, key=itemgetter(1, 0))
+            hits = self._hits(expression, ranked[(page - 1) * page_size:])
+        return Answer(len(selected), hits, facets)
 
     def _hits(self, expression: str, ranked: list[tuple[int, float]]) -> list[Hit]:
         if not ranked:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from app.backends import Backend
@@ -56,8 +58,8 @@ class GraphReader:
                 return
             offset += self.page_size
 
-    def part_properties(self) -> list[str]:
-        return [str(row["property"]) for row in self.backend.select(self.parts_query.text).rows]
+    def part_properties(self) -> list[URIRef]:
+        return [URIRef(str(row["property"])) for row in self.backend.select(self.parts_query.text).rows]
 
 
 def best_label(labels: list[tuple[str, str]]) -> str | None:
@@ -75,30 +77,36 @@ def main_type(types: set[str]) -> str | None:
     return (own or sorted(types) or [None])[0]
 
 
-def read_entries(backend: Backend, library: QueryLibrary, page_size: int) -> tuple[list[Entry], Names]:
+def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parallel: int = 2) -> tuple[list[Entry], Names]:
+    """The entries of the index and the names of the facet values; `parallel` properties are read at a
+    time (each on its own query worker)."""
     reader = GraphReader(backend, library, page_size)
+    has = reader.part_properties()
+    wanted = [*TEXTS, RDF.type, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
+    with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
+        answers = dict(zip(wanted, pool.map(lambda prop: list(reader.values(prop)), wanted)))
+
     texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
     labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for prop, field_name in TEXTS.items():
-        for resource, text, lang in reader.values(prop):
+        for resource, text, lang in answers[prop]:
             texts[resource][field_name].append(text)
             if prop in (RDFS.label, SKOS.altLabel):
                 (labels if prop == RDFS.label else alt_labels)[resource].append((text, lang))
-
     types: dict[str, set[str]] = defaultdict(set)
-    for resource, value, _ in reader.values(RDF.type):
+    for resource, value, _ in answers[RDF.type]:
         types[resource].add(value)
     documents: dict[str, set[str]] = defaultdict(set)
-    for resource, value, _ in reader.values(PROV.wasDerivedFrom):
+    for resource, value, _ in answers[PROV.wasDerivedFrom]:
         documents[resource].add(value)
-    slugs = {resource: value for resource, value, _ in reader.values(IZA.slug)}
+    slugs = {resource: value for resource, value, _ in answers[IZA.slug]}
     parts: dict[str, list[str]] = defaultdict(list)
-    for prop in reader.part_properties():
-        for whole, part, _ in reader.values(prop):
+    for prop in has:
+        for whole, part, _ in answers[prop]:
             parts[whole].append(part)
     for prop in PART_OF:
-        for part, whole, _ in reader.values(prop):
+        for part, whole, _ in answers[prop]:
             parts[whole].append(part)
 
     names = Names(labels={iri: best_label(found) for iri, found in labels.items()})
