@@ -36,8 +36,6 @@ CREATE VIEW entry_content AS SELECT id, {", ".join(FIELDS)},
     {", ".join(f"{name} AS {stem}" for name, stem in zip(FIELDS, STEMMED))} FROM entry;
 CREATE VIRTUAL TABLE search USING fts5({", ".join(FIELDS + STEMMED)}, content='entry_content', content_rowid='id',
                                        tokenize='unicode61 remove_diacritics 2');
-CREATE TABLE entry_region(entry INTEGER NOT NULL, region TEXT NOT NULL);
-CREATE TABLE entry_document(entry INTEGER NOT NULL, document TEXT NOT NULL);
 """
 
 
@@ -97,19 +95,8 @@ class SearchIndex:
                 f"INSERT INTO search(rowid, {', '.join(FIELDS + STEMMED)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 ((n, *texts, *(stemmed(t) for t in texts))
                  for n, e in enumerate(entries) for texts in [[SEPARATOR.join(getattr(e, f)) for f in FIELDS]]))
-            self.db.executemany("INSERT INTO entry_region VALUES (?, ?)",
-                                ((n, r) for n, e in enumerate(entries) for r in e.regions))
-            self.db.executemany("INSERT INTO entry_document VALUES (?, ?)",
-                                ((n, d) for n, e in enumerate(entries) for d in e.documents))
             self.db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (f"bm25({', '.join(map(str, WEIGHTS))})",))
             self.db.execute("INSERT INTO search(search) VALUES ('optimize')")
-            self.db.executescript("""
-                CREATE INDEX entry_region_by_region ON entry_region(region, entry);
-                CREATE INDEX entry_region_by_entry ON entry_region(entry);
-                CREATE INDEX entry_document_by_document ON entry_document(document, entry);
-                CREATE INDEX entry_document_by_entry ON entry_document(entry);
-                CREATE INDEX entry_by_type ON entry(type);
-            """)
 
     @property
     def memory_bytes(self) -> int:
@@ -157,17 +144,11 @@ class SearchIndex:
             f"SELECT rowid, snippet(search, -1, ?, ?, '…', ?) FROM search WHERE search MATCH ? AND rowid IN ({marks})",
             [OPEN, CLOSE, SNIPPET_TOKENS, expression, *ids]))
         rows = {row[0]: row for row in self.db.execute(f"SELECT id, iri, label, type FROM entry WHERE id IN ({marks})", ids)}
-        regions: dict[int, list[str]] = {}
-        for entry, region in self.db.execute(f"SELECT entry, region FROM entry_region WHERE entry IN ({marks}) ORDER BY region", ids):
-            regions.setdefault(entry, []).append(region)
-        documents: dict[int, list[str]] = {}
-        for entry, document in self.db.execute(f"SELECT entry, document FROM entry_document WHERE entry IN ({marks}) ORDER BY document", ids):
-            documents.setdefault(entry, []).append(document)
         hits = []
         for rowid, score in ranked:
             _, iri, label, type_ = rows[rowid]
             raw = snippets.get(rowid, "").replace(SEPARATOR, " … ")
-            hits.append(Hit(iri, label, type_, regions.get(rowid, []), documents.get(rowid, []), highlighted(raw),
+            hits.append(Hit(iri, label, type_, list(self.regions_of[rowid]), list(self.documents_of[rowid]), highlighted(raw),
                             raw.replace(OPEN, "").replace(CLOSE, ""), round(-score, 4)))
         return hits
 
