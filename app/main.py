@@ -20,6 +20,7 @@ from app.backends import Backend, BackendError, BackendUnavailable, QuerySyntaxE
 from app.core import graph_state, reliability
 from app.core.config import Settings, get_settings
 from app.queries import QUERY_DIR, ParameterError, QueryFileError, QueryLibrary, parse_query_file
+from app.search import service as search_service
 from app.web import routes as web
 from app.web import source_pages
 
@@ -46,6 +47,7 @@ def limited(backend: Backend, settings: Settings) -> LimitedBackend:
 async def lifespan(app: FastAPI):
     if getattr(app.state, "backend", None) is None:
         graph_state.open_graph(app)  # embedded: killable query workers, reload on change; remote: retries
+    search_service.follow_the_graph(app)  # the search index: built now in the background, and after each reload
     log.info("iza-kg API on the %s backend", app.state.backend.name)
     try:
         yield

@@ -169,6 +169,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plain_text": ("platte tekst", "plain text"),
     "unknown_source": ("Onbekend brondocument", "Unknown source document"),
     "run_without_js": ("Voer uit zonder JavaScript", "Run without JavaScript"),
+    # search
+    "search": ("Zoeken", "Search"),
+    "search_label": ("Zoek in alle plannen", "Search every plan"),
+    "search_button": ("Zoek", "Search"),
+    "search_help": ("Woorden vinden elke woordvorm (wachtlijsten vindt wachtlijst); \"zinsdeel tussen aanhalingstekens\" "
+                    "vindt precies die woorden; mantelzorg* vindt woorden die zo beginnen; -woord sluit uit; OR geeft alternatieven.",
+                    "Words find every word form (wachtlijsten finds wachtlijst); \"a phrase in quotes\" finds exactly "
+                    "those words; mantelzorg* finds words starting so; -word excludes; OR gives alternatives."),
+    "hits_for": ("resultaten voor", "results for"),
+    "no_hits": ("Niets gevonden.", "Nothing found."),
+    "no_region": ("Landelijk en overig (geen regio)", "National and other (no region)"),
+    "narrow": ("Verfijnen", "Narrow down"),
+    "document": ("Brondocument", "Source document"),
+    "apply": ("Toepassen", "Apply"),
+    "previous": ("Vorige", "Previous"),
+    "next": ("Volgende", "Next"),
+    "page_of": ("Pagina {page} van {last}", "Page {page} of {last}"),
+    "search_results": ("Zoekresultaten", "Search results"),
 }
 
 
