@@ -71,10 +71,12 @@ def best_label(labels: list[tuple[str, str]]) -> str | None:
     return labels[0][0] if labels else None
 
 
-def main_type(types: set[str]) -> str | None:
-    """The project's own class when it has one (iza:...), else any; the first in IRI order."""
-    own = sorted(t for t in types if t.startswith(str(IZA)))
-    return (own or sorted(types) or [None])[0]
+def main_type(types: set[str], supers: dict[str, set[str]]) -> str | None:
+    """The most specific of the resource's classes (the inferred graph also types it with every super-class),
+    the project's own (iza:...) when it has one; the first in IRI order."""
+    specific = {t for t in types if not any(t in supers.get(other, ()) for other in types - {t})}
+    own = sorted(t for t in specific if t.startswith(str(IZA)))
+    return (own or sorted(specific) or [None])[0]
 
 
 def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parallel: int = 2) -> tuple[list[Entry], Names]:
@@ -82,7 +84,7 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parall
     time (each on its own query worker)."""
     reader = GraphReader(backend, library, page_size)
     has = reader.part_properties()
-    wanted = [*TEXTS, RDF.type, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
+    wanted = [*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
     with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
         answers = dict(zip(wanted, pool.map(lambda prop: list(reader.values(prop)), wanted)))
 
@@ -97,6 +99,10 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parall
     types: dict[str, set[str]] = defaultdict(set)
     for resource, value, _ in answers[RDF.type]:
         types[resource].add(value)
+    supers: dict[str, set[str]] = defaultdict(set)  # closed under transitivity by the inferred graph
+    for sub, sup, _ in answers[RDFS.subClassOf]:
+        if sub != sup:
+            supers[sub].add(sup)
     documents: dict[str, set[str]] = defaultdict(set)
     for resource, value, _ in answers[PROV.wasDerivedFrom]:
         documents[resource].add(value)
@@ -131,7 +137,7 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parall
             if len(found) == 1:
                 region_of[iri] = found
 
-    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set())), **fields,
+    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set()), supers), **fields,
                      regions=sorted(region_of.get(iri, ())), documents=sorted(documents.get(iri, ())))
                for iri, fields in sorted(texts.items())]  # in IRI order: equal scores rank alike on every backend
     return entries, names

@@ -104,5 +104,9 @@ def test_an_items_class_is_its_own_not_a_super_class_the_inferred_graph_adds(run
     types = {row["item"]: row["itemType"] for row in rows}
     assert types[ID + "opgave-transformatie/mn-am-1"].endswith("/def/TaskTransformation")
     assert not any(t.endswith("/def/PlanComponent") for t in types.values())
-    found = {row["resource"]: row["type"] for row in run_query("search-labels", q="Hilversum")}
-    assert found[ID + "gemeente/hilversum"].endswith("/def/Municipality")
+
+
+def test_a_search_hit_names_the_items_own_class(client):
+    hits = client.get("/search", params={"q": "Ondersteuning nabij"}).json()["data"]
+    types = {hit["resource"]: hit["type"] for hit in hits}
+    assert types[ID + "transformatie/gv-ondersteuning-nabij"]["iri"].endswith("/def/Transformation")
