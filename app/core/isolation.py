@@ -7,17 +7,19 @@ releases the GIL while it evaluates. A request waits at most `api_queue_wait_s` 
 (else 503, QueryCapacity) and its answer at most `timeout_s` (else 504, QueryTimeout; the thread
 finishes the query and its answer is dropped).
 
-Arbitrary text sent to /sparql runs in the "adhoc" lane: `adhoc_workers` worker processes forked from
-the API process (app.core.query_worker), at a lower CPU priority (nice), each with an address-space
-limit of `memory_mb` beyond the graph. They share the graph's pages copy-on-write, so they cost little
-memory; at the deadline a worker is killed with SIGKILL, the caller gets QueryTimeout (504), and a fresh
-worker is forked in the background in milliseconds. When every ad-hoc worker is busy for longer than
-`queue_wait_s` the request gets 503 (QueryCapacity) instead of queueing forever.
+Arbitrary text sent to /sparql runs in the "adhoc" lane: at most `adhoc_workers` worker processes,
+forked from the API process (app.core.query_worker) when a query finds no idle one (a few milliseconds),
+at a lower CPU priority (nice), each with an address-space limit of `memory_mb` beyond the graph. They
+share the graph's pages copy-on-write; at the deadline a worker is killed with SIGKILL and the caller
+gets QueryTimeout (504). When every ad-hoc worker is busy for longer than `queue_wait_s` the request
+gets 503 (QueryCapacity) instead of queueing forever.
 
 Sharing wears off: Oxigraph's reads write reference counts into the pages they visit, so a page read
-by the worker, or by the API process after the fork, becomes a private copy in one of them. Once a
-second, idle workers holding more than `worker_private_mb` of their own are replaced by fresh forks,
-which bounds what the lane adds to the API process's memory.
+by a worker, or by the API process after the fork, becomes a private copy in one of them (a worker that
+scans the 1M graph ends up with ~285 MB of its own). So a worker that holds more than
+`worker_private_mb` of its own after a query is let go, and so is one idle for `worker_idle_s` or over
+that budget at a check (every `tidy_interval_s`); the next /sparql query forks a fresh one. With no
+/sparql traffic no worker is alive, so the API's own queries never copy pages for a worker's sake.
 
 The lane is chosen by the request (a context variable that app.core.reliability sets for /sparql), so
 routes and backends keep the Backend protocol unchanged. Answers are cut at `max_rows` (+ 1, so callers
@@ -76,7 +78,8 @@ class IsolationLimits:
     max_result_bytes: int = 50_000_000
     memory_mb: int = 1024
     worker_private_mb: int = 128
-    recycle_interval_s: float = 1.0
+    worker_idle_s: float = 10.0
+    tidy_interval_s: float = 1.0
 
 
 # -- the parent side -------------------------------------------------------------------------------
@@ -111,6 +114,7 @@ class Worker:
         self._socket = connection
         self.connection = Connection(os.dup(connection.fileno()))
         self.killed = False
+        self.idle_since = time.monotonic()
 
     def is_alive(self) -> bool:
         if self.killed:
@@ -134,81 +138,91 @@ class Worker:
 
 
 class Lane:
-    """A fixed set of worker processes; a query takes an idle one, a runaway's worker is replaced."""
+    """At most `size` worker processes, forked when a query finds none idle. A worker whose query ran past
+    the limit is killed; one that holds more than the memory budget of its own after a query, or that
+    stayed idle for `idle_s`, is let go (the next query forks a fresh one)."""
 
     def __init__(self, name: str, size: int, nice: int, backend: "IsolatedBackend"):
         self.name, self.size, self.nice, self.backend = name, size, nice, backend
         self.idle: queue.Queue[Worker] = queue.Queue()
+        self.running = 0  # workers alive, idle or busy
         self.killed = 0
+        self._count = threading.Lock()
 
-    def start(self) -> list[Worker]:
-        return [self.backend._spawn(self) for _ in range(self.size)]
+    def _take(self, wait_s: float) -> Worker:
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._count:
+            fork = self.running < self.size
+            if fork:
+                self.running += 1
+        if fork:
+            try:
+                return self.backend._spawn(self)
+            except BaseException:
+                self._let_go(None)
+                raise
+        try:
+            return self.idle.get(timeout=wait_s)
+        except queue.Empty:
+            raise QueryCapacity(self.name, self.size, wait_s) from None
 
-    def recycle(self, budget_mb: float) -> None:
-        """Replace the idle workers that hold more than `budget_mb` of their own by fresh forks."""
+    def _let_go(self, worker: Worker | None) -> None:
+        if worker is not None:
+            worker.kill()
+        with self._count:
+            self.running -= 1
+
+    def _give_back(self, worker: Worker) -> None:
+        """Back to the idle workers, unless it holds more than the budget of its own (read off the request's
+        path: a worker that just scanned the graph is let go before the next query finds it)."""
+        def check():
+            if private_mb(worker.pid) > self.backend.limits.worker_private_mb or self.backend.closed:
+                self._let_go(worker)
+            else:
+                worker.idle_since = time.monotonic()
+                self.idle.put(worker)
+
+        threading.Thread(target=check, name=f"iza-{self.name}-return", daemon=True).start()
+
+    def tidy(self, budget_mb: float, idle_s: float) -> None:
+        """Let go of the idle workers that stayed idle for `idle_s`, or hold more than `budget_mb` of their own
+        (the API process's reads since the fork leave them the pages it copied)."""
         for _ in range(self.idle.qsize()):
             try:
                 worker = self.idle.get_nowait()
             except queue.Empty:
                 return
-            if private_mb(worker.pid) <= budget_mb:
-                self.idle.put(worker)
-                continue
-            worker.kill()
-            try:
-                self.idle.put(self.backend._spawn(self))
-            except BackendError as error:
-                log.error("could not replace a %s query worker: %s", self.name, error)
-
-    def replace(self) -> None:
-        """Start a fresh worker in the background (after a kill or a crash)."""
-        if self.backend.closed:
-            return
-
-        def run():
-            try:
-                worker = self.backend._spawn(self)
-            except BackendError as error:
-                log.error("could not replace a %s query worker: %s", self.name, error)
-                return
-            if self.backend.closed:
-                worker.kill()
+            if time.monotonic() - worker.idle_since > idle_s or private_mb(worker.pid) > budget_mb:
+                self._let_go(worker)
             else:
                 self.idle.put(worker)
-
-        thread = threading.Thread(target=run, name=f"iza-respawn-{self.name}", daemon=True)
-        self.backend._respawns.append(thread)
-        thread.start()
 
     def call(self, request: tuple, timeout_s: float, queue_wait_s: float):
         """A query waits at most `queue_wait_s` for a worker, and the wait counts against its time limit (a
         runaway is answered within the limit, start to end)."""
         started = time.monotonic()
         wait_s = min(queue_wait_s, timeout_s)
-        try:
-            worker = self.idle.get(timeout=wait_s)
-        except queue.Empty:
-            raise QueryCapacity(self.name, self.size, wait_s) from None
+        worker = self._take(wait_s)
         remaining = max(0.0, timeout_s - (time.monotonic() - started))
         try:
             worker.connection.send(request)
             if not worker.connection.poll(remaining):
-                worker.kill()
+                self._let_go(worker)
                 self.killed += 1
                 log.warning("query stopped after %.1f s in the %s lane (worker %s killed)",
                             time.monotonic() - started, self.name, worker.pid)
-                self.replace()
                 raise QueryTimeout(timeout_s)
             reply = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
-            worker.kill()
-            self.replace()
+            self._let_go(worker)
             raise WorkerLost("the query worker stopped during the query (over its memory limit?)") from None
         if reply[0] == "memory":
-            worker.kill()
-            self.replace()
+            self._let_go(worker)
             raise WorkerLost(reply[1])
-        self.idle.put(worker)
+        self._give_back(worker)
         return reply
 
 
@@ -227,19 +241,11 @@ class IsolatedBackend(AnsweringBackend):
         self.store.query("ASK { ?s ?p ?o }")  # the store's lazy setup happens here, before any fork
         self._all: list[Worker] = []
         self._lock = threading.Lock()
-        self._respawns: list[threading.Thread] = []
         self.slots = threading.BoundedSemaphore(limits.workers)
         self.api_stopped = 0
         self.lanes = {"adhoc": Lane("adhoc", limits.adhoc_workers, limits.adhoc_nice, self)}
-        try:
-            for lane in self.lanes.values():
-                for worker in lane.start():
-                    lane.idle.put(worker)
-        except BackendError:
-            self.close()
-            raise
         self._stop = threading.Event()
-        threading.Thread(target=self._recycle, name="iza-recycle", daemon=True).start()
+        threading.Thread(target=self._tidy, name="iza-tidy", daemon=True).start()
 
     @classmethod
     def from_files(cls, files, limits: IsolationLimits = IsolationLimits(), root=ROOT) -> "IsolatedBackend":
@@ -266,10 +272,10 @@ class IsolatedBackend(AnsweringBackend):
             self._all = [w for w in self._all if w.is_alive()] + [worker]
         return worker
 
-    def _recycle(self) -> None:
-        while not self._stop.wait(self.limits.recycle_interval_s):
+    def _tidy(self) -> None:
+        while not self._stop.wait(self.limits.tidy_interval_s):
             for lane in self.lanes.values():
-                lane.recycle(self.limits.worker_private_mb)
+                lane.tidy(self.limits.worker_private_mb, self.limits.worker_idle_s)
 
     def _call(self, kind: str, text: str, dataset: QueryDataset | None, media_type: str | None = None,
               max_rows: int | None = None) -> tuple:
@@ -292,14 +298,12 @@ class IsolatedBackend(AnsweringBackend):
     def stats(self) -> dict:
         adhoc = self.lanes["adhoc"]
         return {"api": {"threads": self.limits.workers, "idle": self.slots._value, "stopped": self.api_stopped},
-                "adhoc": {"workers": adhoc.size, "idle": adhoc.idle.qsize(), "stopped": adhoc.killed}}
+                "adhoc": {"workers": adhoc.size, "running": adhoc.running, "idle": adhoc.idle.qsize(),
+                          "stopped": adhoc.killed}}
 
     def close(self) -> None:
         self.closed = True
-        if hasattr(self, "_stop"):
-            self._stop.set()
-        for thread in self._respawns:  # let a replacement finish starting, then stop it too
-            thread.join(timeout=10)
+        self._stop.set()
         with self._lock:
             workers, self._all = self._all, []
         for worker in workers:

@@ -9,7 +9,8 @@ cancel a running query).
 Forking a process that runs threads is safe here because the child does little: it keeps only its own
 socket (every other inherited file descriptor is closed, so it holds no client connection open), takes
 no lock another thread may have held (it does not log; the store is only read, and its readers do not
-exclude each other), answers queries with app.backends.store_answers and leaves with os._exit.
+exclude each other), answers queries with app.backends.store_answers and leaves with os._exit when its
+socket closes (the API process closed it, or ended).
 
 Worker socket, parent -> worker: (kind, text, default_graphs, named_graphs, media_type, max_rows),
 answered with a store_answers reply, pickled by multiprocessing.connection.
@@ -17,7 +18,6 @@ answered with a store_answers reply, pickled by multiprocessing.connection.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import resource
@@ -28,9 +28,6 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from app.backends.store_answers import answer
-
-PR_SET_PDEATHSIG = 1
-
 
 def load(sources) -> ox.Store:
     """One store, each source in its own named graph, by Oxigraph's bulk loader (no Python objects per triple)."""
@@ -84,7 +81,6 @@ def fork_worker(store: ox.Store, nice: int, limits: tuple) -> tuple[int, socket.
             os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
             for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(number, signal.SIG_DFL)
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # ends with the API process
             gc.freeze()  # a collection would write to every inherited object, copying the parent's pages
             serve(store, Connection(fd), nice, limits)
         finally:
