@@ -460,9 +460,9 @@ def recorded_queries(store, path: str) -> list[tuple[str, str]]:
     recorded: list[tuple[str, str]] = []
 
     class Recording(EmbeddedBackend):
-        def _call(self, kind, text, dataset, media_type=None, max_rows=None):
+        def _call(self, kind, text, graphs, media_type=None, max_rows=None):
             recorded.append((kind, text))
-            return super()._call(kind, text, dataset, media_type, max_rows)
+            return super()._call(kind, text, graphs, media_type, max_rows)
 
     app = create_app(Settings(), backend=Recording(store))
     with TestClient(app) as client:

@@ -20,6 +20,7 @@ from app.backends.base import (
     Answer, BackendError, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult, Table,
 )
 from app.backends.binding import bind_with_values
+from app.backends.sparql_text import dataset_clauses
 from app.backends.store_answers import answer
 from app.loader import XSD_STRING, ProjectGraph
 
@@ -50,21 +51,25 @@ def unpack(reply: tuple):
     raise BackendError(value)
 
 
-def graphs_of(dataset: QueryDataset | None) -> tuple:
-    """The default and named graphs of a protocol dataset as lists (None, None: the query decides)."""
+def graphs_of(query: str, dataset: QueryDataset | None) -> tuple:
+    """The default and named graphs of a query, as lists: the protocol's dataset, else the query's FROM
+    clauses; (None, None) for neither (the union of the named graphs)."""
+    if dataset is None and (clauses := dataset_clauses(query)):
+        dataset = QueryDataset(*clauses)
     return (list(dataset.default_graphs), list(dataset.named_graphs)) if dataset else (None, None)
 
 
 class AnsweringBackend:
-    """The Backend protocol on top of `_call(kind, text, dataset, media_type, max_rows)`, which returns a
-    store_answers reply."""
+    """The Backend protocol on top of `_call(kind, text, graphs, media_type, max_rows)`, which returns a
+    store_answers reply; `graphs` is (default graphs, named graphs), see graphs_of."""
 
-    def _call(self, kind: str, text: str, dataset: QueryDataset | None, media_type: str | None = None,
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
               max_rows: int | None = None) -> tuple:
         raise NotImplementedError
 
     def _value(self, kind: str, query: str, bindings: Bindings | None, dataset: QueryDataset | None, **extra):
-        return unpack(self._call(kind, bind_with_values(query, bindings), dataset, **extra))
+        # the dataset is read off the query before binding: the same text every time, so it is remembered
+        return unpack(self._call(kind, bind_with_values(query, bindings), graphs_of(query, dataset), **extra))
 
     def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
                dataset: QueryDataset | None = None) -> Answer:
@@ -97,9 +102,9 @@ class EmbeddedBackend(AnsweringBackend):
     def from_project(cls, project: ProjectGraph) -> "EmbeddedBackend":
         return cls(project.to_store())
 
-    def _call(self, kind: str, text: str, dataset: QueryDataset | None, media_type: str | None = None,
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
               max_rows: int | None = None) -> tuple:
-        return answer(self.store, kind, text, *graphs_of(dataset), media_type,
+        return answer(self.store, kind, text, *graphs, media_type,
                       max_rows=sys.maxsize if max_rows is None else max_rows, max_bytes=sys.maxsize)
 
     def close(self) -> None:

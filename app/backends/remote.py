@@ -47,7 +47,7 @@ class RemoteBackend:
         text = bind_with_values(query, bindings)
         wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
-        if dataset is None and (clauses := dataset_clauses(text)):
+        if dataset is None and (clauses := dataset_clauses(query)):
             # the query's FROM clauses, sent as protocol parameters: a union default graph would override them
             dataset = QueryDataset(*clauses)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses

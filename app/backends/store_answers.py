@@ -136,13 +136,14 @@ def encode(term) -> tuple:
 
 def answer(store: ox.Store, kind: str, text: str, default_graphs=None, named_graphs=None, media_type: str | None = None,
            max_rows: int = 10_000, max_bytes: int = 50_000_000) -> tuple:
-    """Run `text` and answer as `kind` asks:
+    """Run `text` on the dataset of `default_graphs` and `named_graphs` (both None: the union of the named
+    graphs; see sparql_text.oxigraph_dataset) and answer as `kind` asks:
 
     - "serialize": (body, media type, capped) in `media_type`, by the store's writers;
     - "values": (variables, rows of Python values), at most `max_rows` + 1 rows (the caller sees there were more);
     - "select": (variables, rows of term tuples), likewise; "construct": triples as term tuples; "ask": bool.
     """
-    dataset = oxigraph_dataset(text, default_graphs, named_graphs)
+    dataset = oxigraph_dataset(default_graphs, named_graphs)
 
     def run():
         return store.query(text, **dataset)

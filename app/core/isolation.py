@@ -43,8 +43,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from app.api.limits import QueryTimeout, in_thread
-from app.backends.base import BackendError, BackendUnavailable, QueryDataset
-from app.backends.embedded import AnsweringBackend, graphs_of
+from app.backends.base import BackendError, BackendUnavailable
+from app.backends.embedded import AnsweringBackend
 from app.backends.store_answers import answer
 from app.core.query_worker import fork_worker, load
 from app.loader import RDF_SUFFIXES, ROOT, LoadError, ProjectGraph, graph_name
@@ -277,12 +277,12 @@ class IsolatedBackend(AnsweringBackend):
             for lane in self.lanes.values():
                 lane.tidy(self.limits.worker_private_mb, self.limits.worker_idle_s)
 
-    def _call(self, kind: str, text: str, dataset: QueryDataset | None, media_type: str | None = None,
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
               max_rows: int | None = None) -> tuple:
         if self.closed:
             raise BackendUnavailable("the graph is being replaced; try again")
         max_rows = self.limits.max_rows if max_rows is None else max_rows
-        request = (kind, text, *graphs_of(dataset), media_type, max_rows)
+        request = (kind, text, *graphs, media_type, max_rows)
         if LANE.get() == "adhoc":
             return self.lanes["adhoc"].call(request, self.limits.timeout_s, self.limits.queue_wait_s)
         if not self.slots.acquire(timeout=self.limits.api_queue_wait_s):
