@@ -166,10 +166,9 @@ def sources(nt: Path) -> list[Path]:
 
 
 def load_embedded(paths: list[Path]) -> dict:
-    """What the served app's query template does: Oxigraph's bulk loader, file by file, one graph each."""
+    """What the served app's API process does: Oxigraph's bulk loader, file by file, one graph each."""
     from app.core.isolation import source_list
     from app.core.query_worker import load
-    from app.loader import source_files
     from app.loader import source_files
 
     started = time.perf_counter()
