@@ -18,7 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from rdflib import Graph
 
 from app.backends import Backend, BackendError
-from app.backends.base import Bindings, QueryDataset, SelectResult
+from app.backends.base import Answer, Bindings, QueryDataset, SelectResult, Table
 
 
 class QueryTimeout(BackendError):
@@ -27,6 +27,27 @@ class QueryTimeout(BackendError):
     def __init__(self, timeout_s: float):
         self.timeout_s = timeout_s
         super().__init__(f"query stopped after {timeout_s:g} s (the limit set by IZA_QUERY_TIMEOUT_S)")
+
+
+def in_thread(call, timeout_s: float, release=None):
+    """The result of `call()`, run in a daemon thread; QueryTimeout after `timeout_s` (the thread runs on and
+    its result is dropped). `release` is called when the thread ends."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as error:  # handed to the waiting request, which raises it
+            future.set_exception(error)
+        finally:
+            if release is not None:
+                release()
+
+    threading.Thread(target=work, name="iza-query", daemon=True).start()
+    try:
+        return future.result(timeout=timeout_s)
+    except FutureTimeout:
+        raise QueryTimeout(timeout_s) from None
 
 
 class LimitedBackend:
@@ -39,24 +60,10 @@ class LimitedBackend:
         self.timeout_s = timeout_s
         self.slots = threading.BoundedSemaphore(workers)
 
-    def _run(self, method, query: str, bindings: Bindings | None, dataset: QueryDataset | None):
+    def _run(self, method, *args):
         if not self.slots.acquire(timeout=self.timeout_s):
             raise QueryTimeout(self.timeout_s)
-        future: Future = Future()
-
-        def work() -> None:
-            try:
-                future.set_result(method(query, bindings, dataset))
-            except BaseException as error:  # handed to the waiting request, which raises it
-                future.set_exception(error)
-            finally:
-                self.slots.release()
-
-        threading.Thread(target=work, name="iza-query", daemon=True).start()
-        try:
-            return future.result(timeout=self.timeout_s)
-        except FutureTimeout:
-            raise QueryTimeout(self.timeout_s) from None
+        return in_thread(lambda: method(*args), self.timeout_s, release=self.slots.release)
 
     def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
         return self._run(self.inner.select, query, bindings, dataset)
@@ -66,6 +73,13 @@ class LimitedBackend:
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._run(self.inner.construct, query, bindings, dataset)
+
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        return self._run(self.inner.values, query, bindings, dataset)
+
+    def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
+               dataset: QueryDataset | None = None) -> Answer:
+        return self._run(self.inner.answer, query, media_type, max_rows, bindings, dataset)
 
     def close(self) -> None:
         self.inner.close()

@@ -31,6 +31,35 @@ class ResultTooLarge(BackendError):
                          "narrow the query or page through it with LIMIT and OFFSET")
 
 
+# What /sparql and /queries/{name} answer in, canonical media type first: the store serialises into these
+# itself (pyoxigraph's writers on the embedded store, the server's own bytes on a remote one).
+RESULT_MEDIA_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                      "text/tab-separated-values")
+RDF_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer as the store serialised it: `body` in `media_type`. `capped`: a SELECT answer that had
+    more rows than asked for (`max_rows`), of which only the first were kept."""
+
+    body: bytes
+    media_type: str
+    capped: bool = False
+
+
+@dataclass
+class Table:
+    """A SELECT answer as plain Python values (app.results.literal_value), for the routes that compute with
+    them: IRIs and blank nodes as str, numbers as int, Decimal or float, booleans as bool, other literals as str."""
+
+    variables: list[str]
+    rows: list[dict] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @dataclass
 class SelectResult:
     variables: list[str]
@@ -63,5 +92,13 @@ class Backend(Protocol):
     def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool: ...
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph: ...
+
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        """A SELECT answer as Python values, converted once from the store's terms (no rdflib terms)."""
+
+    def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
+               dataset: QueryDataset | None = None) -> Answer:
+        """The answer serialised by the store in `media_type` (one of RESULT_MEDIA_TYPES for SELECT and ASK, of
+        RDF_MEDIA_TYPES for CONSTRUCT and DESCRIBE); a SELECT answer keeps its first `max_rows` rows."""
 
     def close(self) -> None: ...

@@ -7,6 +7,7 @@ text is never pasted into a query. Unlike a trailing VALUES clause it also const
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -27,6 +28,7 @@ def term_to_sparql(term: Node) -> str:
     raise TypeError(f"cannot bind {term!r}")
 
 
+@lru_cache(maxsize=512)  # masking takes about 1 ms; a named query is bound again and again
 def where_group_start(query: str) -> int:
     """Index just after the '{' that opens the query's WHERE group (a CONSTRUCT template is skipped)."""
     depth, groups_closed = 0, 0

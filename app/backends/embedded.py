@@ -1,8 +1,10 @@
 """The default backend: the project graph in an Oxigraph store.
 
-`AnsweringBackend` turns the plain-tuple replies of app.backends.store_answers into the Backend
-protocol's rdflib terms and errors. `EmbeddedBackend` answers in this process (tests, the CLI); the
-served app's IsolatedBackend (app.core.isolation) gets the same replies from its worker processes.
+`AnsweringBackend` turns the replies of app.backends.store_answers into the Backend protocol's answers
+and errors: serialised answers and Python values as they come, rdflib terms only for `select` and
+`construct`. `EmbeddedBackend` answers in this process (tests, the CLI); the served app's IsolatedBackend
+(app.core.isolation) gets the same replies in process for its own queries and from worker processes
+for /sparql.
 The default graph is the union of the named graphs (one per source file), as on the remote backend.
 """
 
@@ -15,9 +17,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from app.backends.base import (
-    BackendError, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
+    Answer, BackendError, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult, Table,
 )
 from app.backends.binding import bind_with_values
+from app.backends.sparql_text import dataset_clauses
 from app.backends.store_answers import answer
 from app.loader import XSD_STRING, ProjectGraph
 
@@ -48,14 +51,32 @@ def unpack(reply: tuple):
     raise BackendError(value)
 
 
-class AnsweringBackend:
-    """select / ask / construct on top of `_call(form, text, dataset)`, which returns a store_answers reply."""
+def graphs_of(query: str, dataset: QueryDataset | None) -> tuple:
+    """The default and named graphs of a query, as lists: the protocol's dataset, else the query's FROM
+    clauses; (None, None) for neither (the union of the named graphs)."""
+    if dataset is None and (clauses := dataset_clauses(query)):
+        dataset = QueryDataset(*clauses)
+    return (list(dataset.default_graphs), list(dataset.named_graphs)) if dataset else (None, None)
 
-    def _call(self, form: str, text: str, dataset: QueryDataset | None) -> tuple:
+
+class AnsweringBackend:
+    """The Backend protocol on top of `_call(kind, text, graphs, media_type, max_rows)`, which returns a
+    store_answers reply; `graphs` is (default graphs, named graphs), see graphs_of."""
+
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
+              max_rows: int | None = None) -> tuple:
         raise NotImplementedError
 
-    def _value(self, form: str, query: str, bindings: Bindings | None, dataset: QueryDataset | None):
-        return unpack(self._call(form, bind_with_values(query, bindings), dataset))
+    def _value(self, kind: str, query: str, bindings: Bindings | None, dataset: QueryDataset | None, **extra):
+        # the dataset is read off the query before binding: the same text every time, so it is remembered
+        return unpack(self._call(kind, bind_with_values(query, bindings), graphs_of(query, dataset), **extra))
+
+    def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
+               dataset: QueryDataset | None = None) -> Answer:
+        return Answer(*self._value("serialize", query, bindings, dataset, media_type=media_type, max_rows=max_rows))
+
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        return Table(*self._value("values", query, bindings, dataset))
 
     def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
         variables, rows = self._value("select", query, bindings, dataset)
@@ -81,9 +102,10 @@ class EmbeddedBackend(AnsweringBackend):
     def from_project(cls, project: ProjectGraph) -> "EmbeddedBackend":
         return cls(project.to_store())
 
-    def _call(self, form: str, text: str, dataset: QueryDataset | None) -> tuple:
-        graphs = (dataset.default_graphs, dataset.named_graphs) if dataset else (None, None)
-        return answer(self.store, form, text, *graphs, max_rows=sys.maxsize, max_bytes=sys.maxsize)
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
+              max_rows: int | None = None) -> tuple:
+        return answer(self.store, kind, text, *graphs, media_type,
+                      max_rows=sys.maxsize if max_rows is None else max_rows, max_bytes=sys.maxsize)
 
     def close(self) -> None:
         pass

@@ -17,10 +17,13 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from app.backends.base import (
-    BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
+    RESULT_MEDIA_TYPES, Answer, BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError,
+    ResultTooLarge, SelectResult, Table,
 )
 from app.backends.binding import bind_with_values
 from app.backends.sparql_text import dataset_clauses
+from app.backends.store_answers import RESULT_FORMATS, count_solutions, first_rows
+from app.results import json_value
 
 def strip_comment_lines(query: str) -> str:
     """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
@@ -44,7 +47,7 @@ class RemoteBackend:
         text = bind_with_values(query, bindings)
         wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
-        if dataset is None and (clauses := dataset_clauses(text)):
+        if dataset is None and (clauses := dataset_clauses(query)):
             # the query's FROM clauses, sent as protocol parameters: a union default graph would override them
             dataset = QueryDataset(*clauses)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
@@ -99,6 +102,33 @@ class RemoteBackend:
         graph = Graph()
         graph.parse(data=data, format="turtle")
         return graph
+
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        data = self._json(query, bindings, dataset)
+        variables = data["head"]["vars"]
+        rows = [{name: json_value(binding.get(name)) for name in variables} for binding in data["results"]["bindings"]]
+        return Table(variables, rows)
+
+    def _bytes(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
+               media_type: str) -> tuple[bytes, str]:
+        """The server's answer in `media_type` (asked for by Accept only), with the content type it gave."""
+        wrapper = self._wrapper(query, bindings, dataset, JSON if media_type in RESULT_MEDIA_TYPES else TURTLE)
+        wrapper.setOnlyConneg(True)
+        wrapper.addCustomHttpHeader("Accept", media_type)
+        response = self._call(wrapper)
+        served = response.response.headers.get("Content-Type") or media_type
+        return self._read(response), served
+
+    def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
+               dataset: QueryDataset | None = None) -> Answer:
+        """The server's bytes, passed through with its content type; a SELECT answer of more than `max_rows`
+        solutions is asked again as TSV (one line per solution), cut, and written by pyoxigraph."""
+        body, served = self._bytes(query, bindings, dataset, media_type)
+        if media_type not in RESULT_MEDIA_TYPES or (count_solutions(body, served) or 0) <= max_rows:
+            return Answer(body, served, False)
+        tsv, _ = self._bytes(query, bindings, dataset, "text/tab-separated-values")
+        results_format = RESULT_FORMATS[media_type]
+        return Answer(first_rows(tsv, max_rows, results_format), results_format.media_type, True)
 
     def close(self) -> None:
         pass

@@ -11,6 +11,7 @@ language tag. Whether the rest is valid SPARQL is for the store's parser to say.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Comments, the four kinds of string literal, and IRIs. re.sub takes the leftmost match, so a `#` inside
 # an IRI or a string, or a quote inside a comment, is consumed by the token that starts first.
@@ -74,21 +75,18 @@ def braces(text: str, start: int = 0):
             yield i, masked[i]
 
 
-def oxigraph_dataset(text: str, default_graphs=None, named_graphs=None) -> dict:
-    """Keyword arguments for pyoxigraph's Store.query that give the dataset the SPARQL Protocol asks for.
+def oxigraph_dataset(default_graphs=None, named_graphs=None) -> dict:
+    """Keyword arguments for pyoxigraph's Store.query that give a query its dataset.
 
-    With default-graph-uri or named-graph-uri (either list given, even empty) those graphs replace the
-    query's FROM clauses; else the query's own FROM / FROM NAMED (dataset_clauses) are passed the same way,
-    because use_default_graph_as_union would override them; else the default graph is the union of the
-    named graphs.
+    Without graphs (both None) the default graph is the union of the named graphs. Given (either list,
+    even empty), they are the default graph and the named graphs: default-graph-uri / named-graph-uri of
+    the protocol, or else the query's own FROM / FROM NAMED (dataset_clauses), which are passed the same
+    way because use_default_graph_as_union would override them.
     """
     import pyoxigraph as ox
 
     if default_graphs is None and named_graphs is None:
-        clauses = dataset_clauses(text)
-        if clauses is None:
-            return {"use_default_graph_as_union": True}
-        default_graphs, named_graphs = clauses
+        return {"use_default_graph_as_union": True}
     return {"default_graph": [ox.NamedNode(iri) for iri in default_graphs or ()],
             "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()]}
 
@@ -100,6 +98,7 @@ PREFIXED_NAME = re.compile(r"([\w\-.]*):([\w\-.:%]*)")
 ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
+@lru_cache(maxsize=512)  # masking takes about 1 ms; the named queries ask again and again
 def dataset_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The IRIs of the query's FROM and FROM NAMED clauses, or None if it has none (or one that is not an
     absolute IRI after prefix expansion: the union default graph then applies, on every backend)."""

@@ -1,7 +1,7 @@
 """The graph the app serves, opened once and replaced atomically.
 
-- Embedded: the project files are parsed (app.loader), handed to killable query workers
-  (app.core.isolation), and watched: when a file changes, the whole project is parsed again; only if
+- Embedded: the project files are loaded into the store the API process queries, with killable
+  worker processes for /sparql (app.core.isolation), and watched: when a file changes, the whole project is parsed again; only if
   every file parses does a new backend replace `app.state.backend` (one assignment), and the old one
   is closed once its in-flight queries are done. A file that does not parse leaves the last good graph
   in service and is reported, with file, line and reason, by /health and in the log.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from app.backends.base import Backend, BackendUnavailable, Bindings, QueryDataset, SelectResult
+from app.backends.base import Answer, Backend, BackendUnavailable, Bindings, QueryDataset, SelectResult, Table
 from app.core.isolation import IsolatedBackend, IsolationLimits, QueryCapacity
 from app.core.reliability import ReliabilitySettings
 from app.loader import ROOT, LoadError, configured_sources, source_files
@@ -63,7 +63,7 @@ def isolation_limits(app) -> IsolationLimits:
                            adhoc_workers=extra.adhoc_workers, adhoc_nice=extra.adhoc_nice, queue_wait_s=extra.queue_wait_s,
                            api_queue_wait_s=extra.api_queue_wait_s,
                            max_rows=settings.max_rows, max_result_bytes=extra.max_result_bytes,
-                           memory_mb=extra.query_memory_mb)
+                           memory_mb=extra.query_memory_mb, worker_private_mb=extra.adhoc_worker_mb)
 
 
 def reliability_settings(app) -> ReliabilitySettings:
@@ -103,6 +103,13 @@ class RetryingBackend:
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._call(self.inner.construct, query, bindings, dataset)
 
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        return self._call(self.inner.values, query, bindings, dataset)
+
+    def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
+               dataset: QueryDataset | None = None) -> Answer:
+        return self._call(self.inner.answer, query, media_type, max_rows, bindings, dataset)
+
     def close(self) -> None:
         self.inner.close()
 
@@ -139,7 +146,7 @@ class GraphReloader:
             return str(path)
 
     def load(self) -> IsolatedBackend:
-        """Load every file into a fresh template and its workers; raises LoadError (nothing changes then)."""
+        """Load every file into a fresh store with its workers; raises LoadError (nothing changes then)."""
         started = time.monotonic()
         fingerprint = self._fingerprint()
         files = source_files(self._paths())

@@ -1,27 +1,29 @@
-"""Query isolation for the embedded graph: every query runs in a worker process that can be killed.
+"""Where the embedded graph's queries run: the API's own in threads, /sparql text in killable processes.
 
-pyoxigraph cannot cancel a query that is running, so a thread with a time limit only abandons it (the
-store keeps computing). Here each query goes to a worker process; at the deadline the worker is killed
-with SIGKILL, the caller gets QueryTimeout (504), and a fresh worker takes its place in the background.
+The API process holds the graph (one pyoxigraph store, loaded by Oxigraph's bulk loader, straight from
+the source files) and answers the project's named queries on it in process, in at most `workers`
+threads at a time: their text is the project's own, bound with checked parameters, and pyoxigraph
+releases the GIL while it evaluates. A request waits at most `api_queue_wait_s` for a free thread
+(else 503, QueryCapacity) and its answer at most `timeout_s` (else 504, QueryTimeout; the thread
+finishes the query and its answer is dropped).
 
-The graph is loaded once, by a template process (app.core.query_worker) that forks the workers: they
-share its memory copy-on-write, so the graph is in memory once however many workers there are, and a
-replacement worker is ready in milliseconds instead of loading the graph again. The parent (the API
-process) never holds the graph: the template reads the source files itself with Oxigraph's bulk
-loader and reports a file that does not parse as LoadError (file, line, reason).
+Arbitrary text sent to /sparql runs in the "adhoc" lane: at most `adhoc_workers` worker processes,
+forked from the API process (app.core.query_worker) when a query finds no idle one (a few milliseconds),
+at a lower CPU priority (nice), each with an address-space limit of `memory_mb` beyond the graph. They
+share the graph's pages copy-on-write; at the deadline a worker is killed with SIGKILL and the caller
+gets QueryTimeout (504). When every ad-hoc worker is busy for longer than `queue_wait_s` the request
+gets 503 (QueryCapacity) instead of queueing forever.
 
-Two lanes keep the public endpoint from starving the API:
-
-- "api": the named queries the routes run (regions, compare, pages, linked data). `workers` processes.
-- "adhoc": text sent to /sparql. `adhoc_workers` processes, run at a lower CPU priority (nice), so a
-  runaway query costs the other requests little CPU; when every ad-hoc worker is busy for longer than
-  `queue_wait_s` the request gets 503 (QueryCapacity) instead of queueing forever.
+Sharing wears off: Oxigraph's reads write reference counts into the pages they visit, so a page read
+by a worker, or by the API process after the fork, becomes a private copy in one of them (a worker that
+scans the 1M graph ends up with ~285 MB of its own). So a worker that holds more than
+`worker_private_mb` of its own after a query is let go, and so is one idle for `worker_idle_s` or over
+that budget at a check (every `tidy_interval_s`); the next /sparql query forks a fresh one. With no
+/sparql traffic no worker is alive, so the API's own queries never copy pages for a worker's sake.
 
 The lane is chosen by the request (a context variable that app.core.reliability sets for /sparql), so
-routes and backends keep the Backend protocol unchanged. Each worker also stops reading solutions past
-`max_rows + 1` (the routes cut at `max_rows` and only need to know there were more) and refuses answers
-over `max_result_bytes` (ResultTooLarge), and may grow its address space by at most `memory_mb` beyond
-the graph it shares.
+routes and backends keep the Backend protocol unchanged. Answers are cut at `max_rows` (+ 1, so callers
+see there were more) and refused over `max_result_bytes` (ResultTooLarge).
 """
 
 from __future__ import annotations
@@ -32,23 +34,24 @@ import os
 import queue
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from app.api.limits import QueryTimeout
-from app.backends.base import BackendError, BackendUnavailable, QueryDataset
+import pyoxigraph as ox
+
+from app.api.limits import QueryTimeout, in_thread
+from app.backends.base import BackendError, BackendUnavailable
 from app.backends.embedded import AnsweringBackend
+from app.backends.store_answers import answer
+from app.core.query_worker import fork_worker, load
 from app.loader import RDF_SUFFIXES, ROOT, LoadError, ProjectGraph, graph_name
 
 log = logging.getLogger("iza_kg.isolation")
 
 LANE = contextvars.ContextVar("iza_query_lane", default="api")
-LANES = ("api", "adhoc")
 
 
 class QueryCapacity(BackendUnavailable):
@@ -74,13 +77,16 @@ class IsolationLimits:
     max_rows: int = 10_000
     max_result_bytes: int = 50_000_000
     memory_mb: int = 1024
+    worker_private_mb: int = 128
+    worker_idle_s: float = 10.0
+    tidy_interval_s: float = 1.0
 
 
 # -- the parent side -------------------------------------------------------------------------------
 
 
 def source_list(files, root=ROOT) -> list[tuple]:
-    """What the template loads: (path, media type, graph IRI) per file, each file its own named graph."""
+    """What `load` reads: (path, media type, graph IRI) per file, each file its own named graph."""
     sources = []
     for path in files:
         rdf_format = RDF_SUFFIXES.get(Path(path).suffix)
@@ -90,62 +96,14 @@ def source_list(files, root=ROOT) -> list[tuple]:
     return sources
 
 
-class Template:
-    """The `python -m app.core.query_worker` process that holds the graph and forks the workers."""
-
-    def __init__(self, sources: list[tuple], limits: IsolationLimits, timeout_s: float):
-        ours, theirs = socket.socketpair()
-        self.process = subprocess.Popen([sys.executable, "-m", "app.core.query_worker", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], cwd=str(ROOT))
-        theirs.close()
-        self.socket = ours
-        self.control = Connection(os.dup(ours.fileno()))
-        self._lock = threading.Lock()  # one fork request at a time on the control socket
-        try:
-            self.control.send(("load", sources, (limits.memory_mb, limits.max_rows, limits.max_result_bytes)))
-            if not self.control.poll(timeout_s):
-                raise BackendUnavailable(f"the graph did not load within {timeout_s:g} s")
-            reply = self.control.recv()
-        except (EOFError, OSError):
-            self.close()
-            raise BackendUnavailable("the query template process died while loading the graph") from None
-        except BackendUnavailable:
-            self.close()
-            raise
-        if reply[0] == "load-error":
-            self.close()
-            _, path, line, reason = reply
-            raise LoadError(Path(path) if path else Path("?"), line, reason)
-        self.triples = reply[1]
-
-    def fork(self, nice: int) -> "Worker":
-        ours, theirs = socket.socketpair()
-        try:
-            with self._lock:
-                self.control.send(("fork", nice))
-                socket.send_fds(self.socket, [b"w"], [theirs.fileno()])
-                if not self.control.poll(30):
-                    raise BackendUnavailable("the query template process did not start a worker within 30 s")
-                _, pid = self.control.recv()
-        except (EOFError, OSError):
-            ours.close()
-            raise BackendUnavailable("the query template process is gone") from None
-        finally:
-            theirs.close()
-        return Worker(pid, ours)
-
-    def is_alive(self) -> bool:
-        return self.process.poll() is None
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            log.error("query template %s did not stop", self.process.pid)
-        self.control.close()
-        self.socket.close()
+def private_mb(pid: int) -> float:
+    """Memory only this process holds: pages it wrote (or the API process wrote) since the fork, and its own."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            fields = dict(line.split(":", 1) for line in rollup.read().splitlines()[1:])
+    except OSError:
+        return 0.0
+    return sum(int(fields[name].split()[0]) for name in ("Private_Clean", "Private_Dirty")) / 1024
 
 
 class Worker:
@@ -156,6 +114,7 @@ class Worker:
         self._socket = connection
         self.connection = Connection(os.dup(connection.fileno()))
         self.killed = False
+        self.idle_since = time.monotonic()
 
     def is_alive(self) -> bool:
         if self.killed:
@@ -171,143 +130,181 @@ class Worker:
             self.killed = True
             try:
                 os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                os.waitpid(self.pid, 0)  # reap it: it was forked from this process
+            except (ProcessLookupError, ChildProcessError):
                 pass
         self.connection.close()
         self._socket.close()
 
 
 class Lane:
-    """A fixed set of workers; a query takes an idle one, a runaway's worker is replaced."""
+    """At most `size` worker processes, forked when a query finds none idle. A worker whose query ran past
+    the limit is killed; one that holds more than the memory budget of its own after a query, or that
+    stayed idle for `idle_s`, is let go (the next query forks a fresh one)."""
 
     def __init__(self, name: str, size: int, nice: int, backend: "IsolatedBackend"):
         self.name, self.size, self.nice, self.backend = name, size, nice, backend
         self.idle: queue.Queue[Worker] = queue.Queue()
+        self.running = 0  # workers alive, idle or busy
         self.killed = 0
+        self._count = threading.Lock()
 
-    def start(self) -> list[Worker]:
-        return [self.backend._spawn(self) for _ in range(self.size)]
-
-    def replace(self) -> None:
-        """Start a fresh worker in the background (after a kill or a crash)."""
-        if self.backend.closed:
-            return
-
-        def run():
+    def _take(self, wait_s: float) -> Worker:
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._count:
+            fork = self.running < self.size
+            if fork:
+                self.running += 1
+        if fork:
             try:
-                worker = self.backend._spawn(self)
-            except BackendError as error:
-                log.error("could not replace a %s query worker: %s", self.name, error)
+                return self.backend._spawn(self)
+            except BaseException:
+                self._let_go(None)
+                raise
+        try:
+            return self.idle.get(timeout=wait_s)
+        except queue.Empty:
+            raise QueryCapacity(self.name, self.size, wait_s) from None
+
+    def _let_go(self, worker: Worker | None) -> None:
+        if worker is not None:
+            worker.kill()
+        with self._count:
+            self.running -= 1
+
+    def _give_back(self, worker: Worker) -> None:
+        """Back to the idle workers, unless it holds more than the budget of its own (read off the request's
+        path: a worker that just scanned the graph is let go before the next query finds it)."""
+        def check():
+            if private_mb(worker.pid) > self.backend.limits.worker_private_mb or self.backend.closed:
+                self._let_go(worker)
+            else:
+                worker.idle_since = time.monotonic()
+                self.idle.put(worker)
+
+        threading.Thread(target=check, name=f"iza-{self.name}-return", daemon=True).start()
+
+    def tidy(self, budget_mb: float, idle_s: float) -> None:
+        """Let go of the idle workers that stayed idle for `idle_s`, or hold more than `budget_mb` of their own
+        (the API process's reads since the fork leave them the pages it copied)."""
+        for _ in range(self.idle.qsize()):
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
                 return
-            if self.backend.closed:
-                worker.kill()
+            if time.monotonic() - worker.idle_since > idle_s or private_mb(worker.pid) > budget_mb:
+                self._let_go(worker)
             else:
                 self.idle.put(worker)
 
-        thread = threading.Thread(target=run, name=f"iza-respawn-{self.name}", daemon=True)
-        self.backend._respawns.append(thread)
-        thread.start()
-
     def call(self, request: tuple, timeout_s: float, queue_wait_s: float):
-        """Ad-hoc queries wait at most `queue_wait_s` for a worker, and the wait counts against their time
-        limit (a runaway is answered within the limit, start to end). The API lane's own queries queue for
-        up to `queue_wait_s` (IZA_API_QUEUE_WAIT_S) when many requests come at once, and then have the whole
-        time limit to run."""
+        """A query waits at most `queue_wait_s` for a worker, and the wait counts against its time limit (a
+        runaway is answered within the limit, start to end)."""
         started = time.monotonic()
-        wait_s = min(queue_wait_s, timeout_s) if self.name == "adhoc" else queue_wait_s
-        try:
-            worker = self.idle.get(timeout=wait_s)
-        except queue.Empty:
-            raise QueryCapacity(self.name, self.size, wait_s) from None
-        remaining = max(0.0, timeout_s - (time.monotonic() - started)) if self.name == "adhoc" else timeout_s
+        wait_s = min(queue_wait_s, timeout_s)
+        worker = self._take(wait_s)
+        remaining = max(0.0, timeout_s - (time.monotonic() - started))
         try:
             worker.connection.send(request)
             if not worker.connection.poll(remaining):
-                worker.kill()
+                self._let_go(worker)
                 self.killed += 1
                 log.warning("query stopped after %.1f s in the %s lane (worker %s killed)",
                             time.monotonic() - started, self.name, worker.pid)
-                self.replace()
                 raise QueryTimeout(timeout_s)
             reply = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
-            worker.kill()
-            self.replace()
+            self._let_go(worker)
             raise WorkerLost("the query worker stopped during the query (over its memory limit?)") from None
         if reply[0] == "memory":
-            worker.kill()
-            self.replace()
+            self._let_go(worker)
             raise WorkerLost(reply[1])
-        self.idle.put(worker)
+        self._give_back(worker)
         return reply
 
 
 class IsolatedBackend(AnsweringBackend):
-    """The embedded Oxigraph graph behind killable worker processes (a Backend)."""
+    """The embedded Oxigraph graph: named queries in process, /sparql in killable worker processes (a Backend)."""
 
     name = "embedded"
     endpoint = None
 
-    def __init__(self, sources: list[tuple], limits: IsolationLimits = IsolationLimits(), start_timeout_s: float = 60):
-        self.sources = sources
+    def __init__(self, store: ox.Store, limits: IsolationLimits = IsolationLimits()):
+        self.store = store
         self.limits = limits
         self.timeout_s = limits.timeout_s
-        self.start_timeout_s = start_timeout_s
         self.closed = False
+        self.triples = len(store)
+        self.store.query("ASK { ?s ?p ?o }")  # the store's lazy setup happens here, before any fork
         self._all: list[Worker] = []
         self._lock = threading.Lock()
-        self._respawns: list[threading.Thread] = []
-        self.template = Template(sources, limits, start_timeout_s)  # LoadError if a file does not parse
-        self.triples = self.template.triples
-        self.lanes = {"api": Lane("api", limits.workers, 0, self),
-                      "adhoc": Lane("adhoc", limits.adhoc_workers, limits.adhoc_nice, self)}
-        try:
-            for lane in self.lanes.values():
-                for worker in lane.start():
-                    lane.idle.put(worker)
-        except BackendError:
-            self.close()
-            raise
+        self.slots = threading.BoundedSemaphore(limits.workers)
+        self.api_stopped = 0
+        self.lanes = {"adhoc": Lane("adhoc", limits.adhoc_workers, limits.adhoc_nice, self)}
+        self._stop = threading.Event()
+        threading.Thread(target=self._tidy, name="iza-tidy", daemon=True).start()
 
     @classmethod
     def from_files(cls, files, limits: IsolationLimits = IsolationLimits(), root=ROOT) -> "IsolatedBackend":
-        return cls(source_list(files, root), limits)
+        sources = source_list(files, root)
+        try:
+            store = load(sources)
+        except SyntaxError as error:
+            raise LoadError(Path(error.filename or "?"), error.lineno, str(getattr(error, "msg", error))) from None
+        except (OSError, ValueError) as error:
+            raise LoadError(Path(getattr(error, "filename", None) or "?"), None, str(error)) from None
+        return cls(store, limits)
 
     @classmethod
     def from_project(cls, project: ProjectGraph, limits: IsolationLimits = IsolationLimits()) -> "IsolatedBackend":
-        """From a graph already parsed (tests): it travels to the template as N-Quads."""
-        import pyoxigraph as ox
-
-        return cls([(None, ox.serialize(project.quads(), format=ox.RdfFormat.N_QUADS), None)], limits)
+        """From a graph already parsed (tests)."""
+        return cls(project.to_store(), limits)
 
     def _spawn(self, lane: Lane) -> Worker:
-        with self._lock:
-            if not self.template.is_alive():
-                log.error("the query template process died; loading the graph again")
-                self.template.close()
-                self.template = Template(self.sources, self.limits, self.start_timeout_s)
-            worker = self.template.fork(lane.nice)
+        if self.closed:
+            raise BackendUnavailable("the graph is being replaced")
+        with self._lock:  # one fork at a time
+            pid, connection = fork_worker(self.store, lane.nice, (self.limits.memory_mb, self.limits.max_result_bytes))
+            worker = Worker(pid, connection)
             self._all = [w for w in self._all if w.is_alive()] + [worker]
         return worker
 
-    def _call(self, form: str, text: str, dataset: QueryDataset | None) -> tuple:
+    def _tidy(self) -> None:
+        while not self._stop.wait(self.limits.tidy_interval_s):
+            for lane in self.lanes.values():
+                lane.tidy(self.limits.worker_private_mb, self.limits.worker_idle_s)
+
+    def _call(self, kind: str, text: str, graphs: tuple, media_type: str | None = None,
+              max_rows: int | None = None) -> tuple:
         if self.closed:
             raise BackendUnavailable("the graph is being replaced; try again")
-        lane = self.lanes.get(LANE.get(), self.lanes["api"])
-        wait_s = self.limits.queue_wait_s if lane.name == "adhoc" else self.limits.api_queue_wait_s
-        graphs = (list(dataset.default_graphs), list(dataset.named_graphs)) if dataset else (None, None)
-        return lane.call((form, text, *graphs), self.limits.timeout_s, wait_s)
+        max_rows = self.limits.max_rows if max_rows is None else max_rows
+        request = (kind, text, *graphs, media_type, max_rows)
+        if LANE.get() == "adhoc":
+            return self.lanes["adhoc"].call(request, self.limits.timeout_s, self.limits.queue_wait_s)
+        if not self.slots.acquire(timeout=self.limits.api_queue_wait_s):
+            raise QueryCapacity("api", self.limits.workers, self.limits.api_queue_wait_s)
+        try:
+            return in_thread(lambda: answer(self.store, *request, max_bytes=self.limits.max_result_bytes),
+                             self.limits.timeout_s, release=self.slots.release)
+        except QueryTimeout:
+            self.api_stopped += 1
+            log.warning("a named query ran past %.1f s; its answer is dropped", self.limits.timeout_s)
+            raise
 
     def stats(self) -> dict:
-        return {lane.name: {"workers": lane.size, "idle": lane.idle.qsize(), "stopped": lane.killed}
-                for lane in self.lanes.values()}
+        adhoc = self.lanes["adhoc"]
+        return {"api": {"threads": self.limits.workers, "idle": self.slots._value, "stopped": self.api_stopped},
+                "adhoc": {"workers": adhoc.size, "running": adhoc.running, "idle": adhoc.idle.qsize(),
+                          "stopped": adhoc.killed}}
 
     def close(self) -> None:
         self.closed = True
-        for thread in self._respawns:  # let a replacement finish starting, then stop it too
-            thread.join(timeout=10)
+        self._stop.set()
         with self._lock:
             workers, self._all = self._all, []
         for worker in workers:
             worker.kill()
-        self.template.close()

@@ -1,37 +1,34 @@
-"""The query processes of app.core.isolation: `python -m app.core.query_worker CONTROL_FD`.
+"""The graph's store and the worker processes that answer /sparql on it (app.core.isolation drives them).
 
-This process is the template: it loads the graph once (Oxigraph's own bulk loader, straight from the
-source files) and then forks one worker per request of the parent. The workers share the template's
-memory pages copy-on-write and only read them, so six workers cost about one graph, not six (1M
-triples: 5.9 GiB of resident memory with a copy per worker, bench/README.md). The template runs a
-single thread, which is what makes fork safe here; it never answers queries itself.
+`load` fills one pyoxigraph store with Oxigraph's bulk loader, straight from the source files, each file
+its own named graph. The API process holds that store and answers its own named queries on it in
+threads. Arbitrary /sparql text runs in a worker that `fork_worker` forks from the API process: it
+shares the store's memory pages copy-on-write and can be killed at the time limit (pyoxigraph cannot
+cancel a running query).
 
-Messages are pickled and framed by multiprocessing.connection, over Unix sockets:
+Forking a process that runs threads is safe here because the child does little: it keeps only its own
+socket (every other inherited file descriptor is closed, so it holds no client connection open), takes
+no lock another thread may have held (it does not log; the store is only read, and its readers do not
+exclude each other), answers queries with app.backends.store_answers and leaves with os._exit when its
+socket closes (the API process closed it, or ended).
 
-- control socket (CONTROL_FD), parent -> template:
-  ("load", sources, limits) -> ("ready", triples) or ("load-error", path, line, reason);
-  sources are (path, format media type, graph IRI) or (None, N-Quads bytes, None), limits is
-  (memory_mb, max_rows, max_bytes);
-  ("fork", nice) followed by one worker socket passed as SCM_RIGHTS -> ("forked", pid).
-- worker socket, parent -> worker: (form, text, default_graphs, named_graphs), answered with
-  ("ok", result) or (error kind, message). Terms travel as plain tuples, so the parent builds rdflib
-  terms without pickling them. Only pyoxigraph is imported here, to start fast.
+Worker socket, parent -> worker: (kind, text, default_graphs, named_graphs, media_type, max_rows),
+answered with a store_answers reply, pickled by multiprocessing.connection.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import signal
 import socket
-import sys
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
 from app.backends.store_answers import answer
 from app.inference import materialise
-
 
 def load(sources) -> ox.Store:
     """One store, each source in its own named graph, by Oxigraph's bulk loader (no Python objects per triple),
@@ -57,55 +54,39 @@ def address_space() -> int:
 
 def serve(store: ox.Store, requests: Connection, nice: int, limits: tuple) -> None:
     """A forked worker: answer queries on its own socket until the parent closes it."""
-    memory_mb, max_rows, max_bytes = limits
+    memory_mb, max_bytes = limits
     if nice:
         os.nice(nice)
-    if memory_mb:  # what a query may use beyond the graph the worker shares with the template
+    if memory_mb:  # what a query may use beyond the graph the worker shares with the API process
         limit = address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
-            form, text, default_graphs, named_graphs = requests.recv()
+            kind, text, default_graphs, named_graphs, media_type, max_rows = requests.recv()
         except (EOFError, OSError):
             return
         try:
-            reply = answer(store, form, text, default_graphs, named_graphs, max_rows, max_bytes)
+            reply = answer(store, kind, text, default_graphs, named_graphs, media_type, max_rows, max_bytes)
         except MemoryError:
             reply = ("memory", f"the query needed more than {memory_mb} MB (IZA_QUERY_MEMORY_MB)")
         requests.send(reply)
 
 
-def main(control_fd: int) -> None:
-    sys.stdout = sys.stderr  # nothing may write where the parent does not expect it
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers; the parent kills them by pid
-    control_socket = socket.socket(fileno=control_fd)
-    control = Connection(control_fd)
-    _, sources, limits = control.recv()
-    try:
-        store = load(sources)
-    except SyntaxError as error:
-        control.send(("load-error", error.filename, error.lineno, str(getattr(error, "msg", error))))
-        return
-    except (OSError, ValueError) as error:
-        control.send(("load-error", getattr(error, "filename", None), None, str(error)))
-        return
-    control.send(("ready", len(store)))
-    while True:
+def fork_worker(store: ox.Store, nice: int, limits: tuple) -> tuple[int, socket.socket]:
+    """Fork a worker process on `store`; returns its pid and the parent's end of its socket.
+    `limits` is (memory_mb, max_bytes)."""
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:  # the child: only this thread exists now
         try:
-            _, nice = control.recv()
-            _, fds, _, _ = socket.recv_fds(control_socket, 1, 1)
-        except (EOFError, OSError):
-            return  # the parent is gone; its workers see their sockets close and end too
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            control_socket.detach()
-            os.close(control_fd)
-            serve(store, Connection(fds[0]), nice, limits)
+            fd = theirs.detach()
+            os.closerange(3, fd)
+            os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.SIG_DFL)
+            gc.freeze()  # a collection would write to every inherited object, copying the parent's pages
+            serve(store, Connection(fd), nice, limits)
+        finally:
             os._exit(0)
-        os.close(fds[0])
-        control.send(("forked", pid))
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    theirs.close()
+    return pid, ours

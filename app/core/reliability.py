@@ -49,6 +49,8 @@ class ReliabilitySettings(BaseSettings):
     queue_wait_s: float = Field(2.0, gt=0, description="Longest wait for a free /sparql query worker; else 503.")
     api_queue_wait_s: float = Field(30.0, gt=0, description="Longest wait of the API's own queries for a worker; else 503.")
     query_memory_mb: int = Field(1024, ge=0, description="Address-space limit of a query worker process (0: none).")
+    adhoc_worker_mb: int = Field(128, ge=1, description="Memory an idle /sparql worker may hold of its own before "
+                                 "it is replaced by a fresh fork that shares the graph again.")
     reload_interval_s: float = Field(2.0, ge=0, description="How often the data files are checked for changes (0: never).")
     remote_retries: int = Field(2, ge=0, description="Retries of a remote query that failed to connect.")
     cors: bool = Field(True, description="CORS for any origin on the read-only data paths.")

@@ -1,11 +1,14 @@
-"""The embedded graph behind forked worker processes (app.core.isolation), as the served app runs it."""
+"""The embedded graph as the served app runs it (app.core.isolation): named queries in process, /sparql in
+worker processes forked from it."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from app.backends.base import QueryDataset
-from app.core.isolation import IsolatedBackend, IsolationLimits
+from app.core.isolation import LANE, IsolatedBackend, IsolationLimits
 from app.loader import LoadError, configured_sources, source_files
 
 REFERENCE_GRAPH = "https://w3id.org/iza-kg/graph/data/reference/zorgkantoorregios"
@@ -15,7 +18,7 @@ COUNT_REGIONS = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a <https://w3id.org/iza-kg/
 @pytest.fixture(scope="module")
 def backend():
     backend = IsolatedBackend.from_files(source_files(configured_sources()),
-                                         IsolationLimits(workers=2, adhoc_workers=1))
+                                         IsolationLimits(workers=2, adhoc_workers=1, worker_private_mb=10_000))
     yield backend
     backend.close()
 
@@ -31,19 +34,47 @@ def private_kib(pid: int) -> int:
     return fields["Private_Clean"] + fields["Private_Dirty"]
 
 
-def test_the_template_loads_the_files_and_the_workers_answer(backend):
+def adhoc(backend, call):
+    token = LANE.set("adhoc")
+    try:
+        return call()
+    finally:
+        LANE.reset(token)
+
+
+def test_the_files_load_and_both_lanes_answer_alike(backend):
     assert backend.triples > 10_000
-    assert int(backend.select(COUNT_REGIONS).rows[0]["n"]) == 31
+    assert backend.values(COUNT_REGIONS).rows == [{"n": 31}]
+    assert adhoc(backend, lambda: backend.values(COUNT_REGIONS)).rows == [{"n": 31}]
+    served = adhoc(backend, lambda: backend.answer(COUNT_REGIONS, "text/csv", 10))
+    assert served.body == b"n\r\n31\r\n" and served.media_type.startswith("text/csv") and not served.capped
 
 
 def test_workers_share_the_graph_instead_of_each_holding_a_copy(backend):
-    backend.select(COUNT_REGIONS)
-    template = memory_kib(backend.template.process.pid)["Rss"]  # the interpreter and the graph
+    adhoc(backend, lambda: backend.select(COUNT_REGIONS))
+    holder = memory_kib(os.getpid())["Rss"]  # this process: the interpreter and the graph
     workers = [private_kib(worker.pid) for worker in backend._all]
-    assert len(workers) == 3
-    # each worker writes a little (Python objects, query buffers) but copies neither; a worker that
-    # loaded its own graph (as before) held all of its memory privately
-    assert max(workers) < template / 4, (template, workers)
+    assert len(workers) == 1
+    # a worker writes a little (Python objects, query buffers) but copies neither; a worker that
+    # loaded its own graph held all of its memory privately
+    assert max(workers) < holder / 4, (holder, workers)
+
+
+def test_a_worker_holding_more_than_its_budget_is_let_go_and_the_next_query_forks_a_fresh_one():
+    backend = IsolatedBackend.from_files(source_files(configured_sources()),
+                                         IsolationLimits(workers=1, adhoc_workers=1, worker_private_mb=1))
+    try:
+        scan = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r }"  # touches most of the graph
+        counted = adhoc(backend, lambda: backend.values(scan)).rows
+        first = backend._all[0].pid
+        deadline = time.monotonic() + 10
+        while backend.lanes["adhoc"].running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert backend.lanes["adhoc"].running == 0, "the worker over its budget was kept"
+        assert adhoc(backend, lambda: backend.values(scan)).rows == counted  # a fresh worker answers alike
+        assert backend._all[-1].pid != first
+    finally:
+        backend.close()
 
 
 def test_a_dataset_reaches_the_workers(backend):

@@ -48,18 +48,14 @@ def test_a_runaway_query_is_stopped_and_others_are_answered(served):
     assert statistics.median(during) < max(1.0, 3 * statistics.median(baseline)), (baseline, during)
 
 
-def test_the_worker_of_a_runaway_query_is_killed_and_replaced(served):
+def test_the_worker_of_a_runaway_query_is_killed_and_the_next_query_gets_a_fresh_one(served):
     before = httpx.get(served + "/health").json()["workers"]["adhoc"]
     response = httpx.get(served + "/sparql", params={"query": RUNAWAY}, timeout=30)
     assert response.status_code == 504
-    deadline = time.monotonic() + 15
-    while True:
-        after = httpx.get(served + "/health").json()["workers"]["adhoc"]
-        if after["idle"] == after["workers"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    after = httpx.get(served + "/health").json()["workers"]["adhoc"]
     assert after["stopped"] == before["stopped"] + 1
-    assert after["idle"] == after["workers"], "the killed worker was not replaced"
+    assert after["running"] < after["workers"], "the killed worker still counts as running"
+    # the next query gets a fresh worker, forked when it asks
     ok = httpx.get(served + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "application/json"})
     assert ok.json()["boolean"] is True
 

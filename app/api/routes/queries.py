@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 
 from app.api.deps import BackendDep, LibraryDep, SettingsDep
 from app.api.models import QueriesPublic, QueryInfo, QueryParameter, QueryResultPublic
-from app.api.routes.sparql import RDF_MEDIA_TYPES, RDFLIB_FORMAT, serialize_graph
+from app.api.routes.sparql import RDF_MEDIA_TYPES, RESULT_CONTENT_TYPE, respond
 from app.api.service import plain
 from app.api.tabular import TableFormat, csv_response, negotiate, wants_csv
 from app.queries import NamedQuery
-from app.results import rows as plain_rows
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 RESERVED = {"page", "pageSize", "format"}
@@ -64,15 +63,13 @@ def run_query(
         raise HTTPException(422, f"pageSize must be at most {settings.max_page_size}")
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     bindings = query.bind(params)  # ParameterError -> 422
-    if query.form == "ASK":
-        return JSONResponse({"head": {}, "boolean": backend.ask(query.text, bindings)})
-    if query.form in ("CONSTRUCT", "DESCRIBE"):
-        media = negotiate(request.headers.get("accept"), RDF_MEDIA_TYPES, "text/turtle") or "text/turtle"
-        body = serialize_graph(backend.construct(query.text, bindings), RDFLIB_FORMAT[media])
-        return Response(body, media_type=media)
-    result = backend.select(query.text, bindings)
+    if query.form in ("ASK", "CONSTRUCT", "DESCRIBE"):  # the store's own serialisation, as /sparql answers
+        media = (RESULT_CONTENT_TYPE["json"] if query.form == "ASK" else
+                 negotiate(request.headers.get("accept"), RDF_MEDIA_TYPES, "text/turtle") or "text/turtle")
+        return respond(backend.answer(query.text, media, settings.max_rows, bindings), settings.max_rows)
+    result = backend.values(query.text, bindings)
     truncated = len(result.rows) > settings.max_rows
-    all_rows = plain(plain_rows(result))[: settings.max_rows]
+    all_rows = plain(result.rows[: settings.max_rows])
     total = len(all_rows)
     last = max(1, -(-total // page_size))
     data = all_rows[(page - 1) * page_size : page * page_size]

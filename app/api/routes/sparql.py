@@ -2,7 +2,9 @@
 
 - GET ?query=, POST form-encoded (query=), POST application/sparql-query.
 - SELECT/ASK answers as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or
-  RDF/XML, chosen by Accept (tables below) or by a `format` parameter (as SPARQLWrapper sends it).
+  RDF/XML, chosen by Accept (tables below) or by a `format` parameter (as SPARQLWrapper sends it). The
+  store writes the answer itself (Backend.answer: pyoxigraph's writers on the embedded graph, the
+  server's bytes and content type on a remote one); nothing here builds or writes terms.
 - The default graph is the union of the named graphs (one per source file) on both backends, unless the
   query names its own with FROM / FROM NAMED. `default-graph-uri` and `named-graph-uri` (each may repeat)
   replace both, as the SPARQL 1.1 Protocol says: the default graph is then the merge of the first, and
@@ -14,28 +16,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
-from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import XSD
 
 from app.api.deps import BackendDep, SettingsDep
-from app.backends import Backend, SelectResult
-from app.backends.base import QueryDataset
+from app.backends import Backend
+from app.backends.base import Answer, QueryDataset
 from app.backends.binding import UNSAFE_IRI
 from app.backends.sparql_text import (
     calls_service, looks_like_update, mask, nesting_depth, query_form,
 )
 from app.api.tabular import negotiate
 from app.core.config import Settings
-from app.namespaces import PREFIX_MAP
 from app.queries import ABSOLUTE_IRI
 
 log = logging.getLogger("iza_kg.sparql")
@@ -57,8 +52,8 @@ RESULT_MEDIA_TYPES = {
 RESULT_CONTENT_TYPE = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
 }
 # CONSTRUCT and DESCRIBE results: media type -> the canonical media type answered.
 # Turtle https://www.w3.org/TR/turtle/, N-Triples https://www.w3.org/TR/n-triples/,
@@ -74,12 +69,6 @@ RDF_MEDIA_TYPES = {
     "application/rdf+xml": "application/rdf+xml",
     "application/xml": "application/rdf+xml",
     "text/xml": "application/rdf+xml",
-}
-RDFLIB_FORMAT = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt11",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "pretty-xml",
 }
 # The `format` (or `output`, `results`) parameter, as SPARQLWrapper and browsers send it.
 FORMAT_PARAMETER = {
@@ -132,107 +121,6 @@ def requested_dataset(params: dict[str, list[str]]) -> QueryDataset | None:
     return None
 
 
-# -- writing results -----------------------------------------------------------------------------
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def write_json(result: SelectResult | bool) -> str:
-    if isinstance(result, bool):
-        return json.dumps({"head": {}, "boolean": result})
-    return json.dumps({"head": {"vars": result.variables},
-                       "results": {"bindings": [{k: _json_term(v) for k, v in row.items()} for row in result.rows]}},
-                      ensure_ascii=False)
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{xml_escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{xml_escape(str(term))}</bnode>"
-    attrs = ""
-    if term.language:
-        attrs = f' xml:lang="{xml_escape(term.language)}"'
-    elif term.datatype and term.datatype != XSD.string:
-        attrs = f' datatype="{xml_escape(str(term.datatype))}"'
-    return f"<literal{attrs}>{xml_escape(str(term))}</literal>"
-
-
-def write_xml(result: SelectResult | bool) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    if isinstance(result, bool):
-        out += ["</head>", f"<boolean>{'true' if result else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out)
-    out += [f'<variable name="{v}"/>' for v in result.variables] + ["</head>", "<results>"]
-    for row in result.rows:
-        out.append("<result>" + "".join(f'<binding name="{k}">{_xml_term(v)}</binding>' for k, v in row.items()) + "</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out)
-
-
-def _csv_value(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def write_csv(result: SelectResult | bool) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if isinstance(result, bool):
-        writer.writerows([["boolean"], ["true" if result else "false"]])
-    else:
-        writer.writerow(result.variables)
-        writer.writerows([[_csv_value(row.get(v)) for v in result.variables] for row in result.rows])
-    return buffer.getvalue()
-
-
-def _tsv_value(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype and term.datatype != XSD.string:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def write_tsv(result: SelectResult | bool) -> str:
-    if isinstance(result, bool):
-        return "?boolean\n" + ("true" if result else "false") + "\n"
-    lines = ["\t".join("?" + v for v in result.variables)]
-    lines += ["\t".join(_tsv_value(row.get(v)) for v in result.variables) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
-
-
-def serialize_graph(graph: Graph, rdflib_format: str) -> bytes:
-    for prefix, namespace in PREFIX_MAP.items():
-        graph.bind(prefix, namespace)
-    data = graph.serialize(format=rdflib_format)
-    return data.encode("utf-8") if isinstance(data, str) else data
-
-
 # -- the endpoint --------------------------------------------------------------------------------
 
 
@@ -277,19 +165,19 @@ def choose_format(request: Request, params: dict[str, list[str]], form: str) -> 
     return chosen
 
 
+def respond(answer: Answer, max_rows: int, paging_hint: str = "") -> Response:
+    """The store's bytes as they are, with its content type, and X-Result-Capped if rows were cut off."""
+    headers = {}
+    if answer.capped:
+        headers["X-Result-Capped"] = f"results cut off at {max_rows} rows (IZA_MAX_ROWS){paging_hint}"
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
 def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str,
             dataset: QueryDataset | None) -> Response:
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return Response(serialize_graph(backend.construct(text, dataset=dataset), RDFLIB_FORMAT[fmt]), media_type=fmt)
-    if form == "ASK":
-        return Response(WRITERS[fmt](backend.ask(text, dataset=dataset)), media_type=RESULT_CONTENT_TYPE[fmt])
-    result = backend.select(text, dataset=dataset)
-    headers = {}
-    if len(result.rows) > settings.max_rows:
-        result = SelectResult(result.variables, result.rows[: settings.max_rows])
-        headers["X-Result-Capped"] = (f"results cut off at {settings.max_rows} rows (IZA_MAX_ROWS); "
-                                      "use LIMIT and OFFSET to page through them")
-    return Response(WRITERS[fmt](result), media_type=RESULT_CONTENT_TYPE[fmt], headers=headers)
+    media_type = fmt if form in ("CONSTRUCT", "DESCRIBE") else RESULT_CONTENT_TYPE[fmt]
+    answer = backend.answer(text, media_type, settings.max_rows, dataset=dataset)
+    return respond(answer, settings.max_rows, "; use LIMIT and OFFSET to page through them")
 
 
 USAGE = {
@@ -299,11 +187,11 @@ USAGE = {
                    "default-graph-uri / named-graph-uri choose other graphs.",
     "usage": ["GET /sparql?query=...", "POST /sparql (application/x-www-form-urlencoded, query=...)",
               "POST /sparql (application/sparql-query)"],
-    "results": sorted(set(RESULT_CONTENT_TYPE.values()) | set(RDFLIB_FORMAT)),
+    "results": sorted(set(RESULT_CONTENT_TYPE.values()) | set(RDF_MEDIA_TYPES.values())),
 }
 
 
-SPARQL_RESPONSES = {200: {"content": {m: {} for m in list(RESULT_CONTENT_TYPE.values()) + list(RDFLIB_FORMAT)}},
+SPARQL_RESPONSES = {200: {"content": {m: {} for m in sorted(set(RESULT_CONTENT_TYPE.values()) | set(RDF_MEDIA_TYPES.values()))}},
                     400: {"description": "syntax error (the parser's message)"},
                     403: {"description": "update or SERVICE refused"},
                     504: {"description": "query ran past the time limit"}}
