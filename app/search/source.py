@@ -51,15 +51,15 @@ class GraphReader:
         text, bindings = self.values_query.text, self.values_query.bind({"property": str(prop)})
         offset = 0
         while True:
-            rows = self.backend.select(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings).rows
+            rows = self.backend.values(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings).rows
             for row in rows:
-                yield str(row["resource"]), str(row["value"]), str(row.get("lang", ""))
+                yield row["resource"], str(row["value"]), row.get("lang") or ""
             if len(rows) < self.page_size:
                 return
             offset += self.page_size
 
     def part_properties(self) -> list[URIRef]:
-        return [URIRef(str(row["property"])) for row in self.backend.select(self.parts_query.text).rows]
+        return [URIRef(row["property"]) for row in self.backend.values(self.parts_query.text).rows]
 
 
 def best_label(labels: list[tuple[str, str]]) -> str | None:
