@@ -35,6 +35,7 @@ class ResultTooLarge(BackendError):
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Node]] = field(default_factory=list)
+    capped: str | None = None  # why the rows are not the whole answer (a server's cut that could not be paged)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -1,14 +1,26 @@
 """A remote SPARQL 1.1 server through SPARQLWrapper.
 
-The server must answer queries without GRAPH over the union of its named graphs (Oxigraph:
-`serve --union-default-graph`), as the embedded backend does.
+The backend names the project's graphs in every request (`default-graph-uri` and `named-graph-uri`, the
+named graphs under the project's `/graph/` base that the server holds), so the default graph is their
+union and `GRAPH ?g` reaches only them, as on the embedded store: a server's own graphs (Virtuoso's system
+graphs) or other datasets never enter an answer, whatever the server's default graph is.
+
+A server may cut answers at a number of rows (Virtuoso: 10,000, saying so in the header
+`X-SPARQL-MaxRows` of a SELECT answer, and silently for CONSTRUCT). A cut SELECT answer is asked again
+page by page with LIMIT and OFFSET until it is whole (or holds `max_rows` rows, as many as the routes
+serve); a CONSTRUCT answer as large as the cut is paged the same way. An answer that cannot be paged is
+marked `capped`, and the routes pass that on (`X-Result-Capped`). Pages rely on the server answering
+the same query in the same order each time, which the servers tried do for an unchanged store.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import socket
+import threading
+import time
 import urllib.error
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -20,7 +32,17 @@ from app.backends.base import (
     BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
 )
 from app.backends.binding import bind_with_values
-from app.backends.sparql_text import dataset_clauses
+from app.backends.sparql_text import dataset_clauses, mask, query_form
+from app.namespaces import BASE
+
+# An IRI that names no graph: sent where the dataset must be empty, since no default-graph-uri at all
+# would mean the server's own default graph.
+NO_GRAPH = "urn:x-iza-kg:no-graph"
+GRAPHS_KNOWN_S = 60.0  # how long the list of the project's graphs on the server is used before asking again
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+# The LIMIT and OFFSET a query ends with (either order), read on the masked text.
+TAIL_MODIFIERS = re.compile(r"(?:\s*\b(LIMIT|OFFSET)\s+(\d+))+\s*$", re.IGNORECASE)
+TAIL_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.IGNORECASE)
 
 def strip_comment_lines(query: str) -> str:
     """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
@@ -31,22 +53,53 @@ def strip_comment_lines(query: str) -> str:
 class RemoteBackend:
     name = "remote"
 
-    def __init__(self, endpoint: str, timeout_s: float = 30.0, max_result_bytes: int | None = None):
+    def __init__(self, endpoint: str, timeout_s: float = 30.0, max_result_bytes: int | None = None,
+                 max_rows: int | None = None, base_iri: str = BASE):
         self.endpoint = endpoint
         self.timeout_s = timeout_s
         self.max_result_bytes = max_result_bytes
+        self.max_rows = max_rows  # rows worth paging for: the routes serve no more (None: all)
+        self.graph_base = base_iri + "graph/"
+        self._graphs: tuple[str, ...] = ()
+        self._graphs_asked = -math.inf
+        self._graphs_lock = threading.Lock()
+        self._cap: int | None = None  # the server's row cap, once an answer has shown it
+        self._uncut_up_to = 0  # answers of this many triples were seen whole
 
-    def _wrapper(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
-                 return_format: str) -> SPARQLWrapper:
+    # -- the project's graphs ------------------------------------------------------------------
+
+    def project_graphs(self) -> tuple[str, ...]:
+        """The named graphs under the project's /graph/ base that the server holds (asked again after a minute)."""
+        with self._graphs_lock:
+            if time.monotonic() - self._graphs_asked > GRAPHS_KNOWN_S:
+                query = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                         f"FILTER(STRSTARTS(STR(?g), {json.dumps(self.graph_base)})) }}")
+                wrapper = self._new_wrapper(query, JSON)
+                data, _ = self._json_answer(wrapper)
+                self._graphs = tuple(sorted(row["g"]["value"] for row in data["results"]["bindings"]))
+                self._graphs_asked = time.monotonic() if self._graphs else -math.inf
+            return self._graphs
+
+    def _dataset(self, text: str, dataset: QueryDataset | None) -> QueryDataset:
+        """The dataset to send: the one asked for (protocol parameters, else the query's FROM clauses) or the
+        union of the project's graphs, never with other graphs than the project's."""
+        graphs = self.project_graphs()
+        if dataset is None and (clauses := dataset_clauses(text)):
+            dataset = QueryDataset(*clauses)
+        if dataset is None:
+            return QueryDataset(graphs or (NO_GRAPH,), graphs or (NO_GRAPH,))
+        own = set(graphs)
+        return QueryDataset(tuple(g for g in dataset.default_graphs if g in own) or (NO_GRAPH,),
+                            tuple(g for g in dataset.named_graphs if g in own) or (NO_GRAPH,))
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def _new_wrapper(self, text: str, return_format: str, dataset: QueryDataset | None = None) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
-        text = bind_with_values(query, bindings)
         wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
-        if dataset is None and (clauses := dataset_clauses(text)):
-            # the query's FROM clauses, sent as protocol parameters: a union default graph would override them
-            dataset = QueryDataset(*clauses)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
             for iri in dataset.default_graphs:
                 wrapper.addDefaultGraph(iri)
@@ -78,30 +131,122 @@ class RemoteBackend:
             raise ResultTooLarge(self.max_result_bytes)
         return data
 
-    def _json(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None) -> dict:
-        data = self._read(self._call(self._wrapper(query, bindings, dataset, JSON)))
+    def _json_answer(self, wrapper: SPARQLWrapper) -> tuple[dict, int | None]:
+        """The JSON answer and the row cap the server says it applied (None if it did not cut the answer)."""
+        response = self._call(wrapper)
+        cap = response.response.headers.get(MAX_ROWS_HEADER)
+        data = self._read(response)
         try:
-            return json.loads(data)
+            return json.loads(data), int(cap) if cap and cap.strip().isdigit() else None
         except ValueError as error:
             raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
 
+    def _graph_answer(self, text: str, dataset: QueryDataset) -> Graph:
+        wrapper = self._new_wrapper(text, TURTLE, dataset)
+        wrapper.addCustomHttpHeader("Accept", "application/n-triples")  # Virtuoso's Turtle writes doubles as decimals
+        data = self._read(self._call(wrapper))
+        graph = Graph()
+        graph.parse(data=data, format="nt")
+        return graph
+
+    # -- the Backend protocol ------------------------------------------------------------------
+
     def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
-        data = self._json(query, bindings, dataset)
+        text = bind_with_values(query, bindings)
+        sent = self._dataset(text, dataset)
+        data, cap = self._json_answer(self._new_wrapper(text, JSON, sent))
         variables = data["head"]["vars"]
-        rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in data["results"]["bindings"]]
-        return SelectResult(variables, rows)
+        found = data["results"]["bindings"]
+        capped = None
+        if cap is not None and len(found) >= cap:
+            self._cap = cap
+            if pageable(text):
+                found = found + self._rest(text, sent, len(found), cap)
+            else:
+                capped = f"the SPARQL server cut the answer at {cap} rows ({MAX_ROWS_HEADER})"
+        rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in found]
+        return SelectResult(variables, rows, capped=capped)
+
+    def _rest(self, text: str, dataset: QueryDataset, offset: int, page_size: int) -> list[dict]:
+        """The rows after the first `offset`, asked page by page (up to max_rows rows in all)."""
+        rest = []
+        while self.max_rows is None or offset + len(rest) <= self.max_rows:
+            page = paged(text, offset + len(rest), page_size)
+            if page is None:
+                break
+            data, _ = self._json_answer(self._new_wrapper(page, JSON, dataset))
+            found = data["results"]["bindings"]
+            rest.extend(found)
+            if len(found) < page_size:
+                break
+        return rest
 
     def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
-        return bool(self._json(query, bindings, dataset)["boolean"])
+        text = bind_with_values(query, bindings)
+        data, _ = self._json_answer(self._new_wrapper(text, JSON, self._dataset(text, dataset)))
+        value = data["boolean"]
+        return value in (True, 1, "1", "true")  # Virtuoso says "1"
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
-        data = self._read(self._call(self._wrapper(query, bindings, dataset, TURTLE)))
-        graph = Graph()
-        graph.parse(data=data, format="turtle")
-        return graph
+        text = bind_with_values(query, bindings)
+        sent = self._dataset(text, dataset)
+        graph = self._graph_answer(text, sent)
+        cap = self._row_cap(len(graph), sent)
+        if cap is None:
+            return graph
+        if query_form(mask(text)) != "CONSTRUCT" or not pageable(text):
+            raise BackendError(f"the SPARQL server cut the answer at {cap} triples; narrow the query")
+        # pages of solutions small enough that the triples they make stay under the cut
+        size, whole, offset = cap, Graph(), 0
+        while (page_text := paged(text, offset, size)) is not None:
+            page = self._graph_answer(page_text, sent)
+            if len(page) >= cap and size > 1:
+                size //= 2
+                continue
+            if len(page) == 0:
+                break
+            whole += page
+            offset += size
+        return whole
+
+    def _row_cap(self, answered: int, dataset: QueryDataset) -> int | None:
+        """The server's cap if an answer of `answered` triples may have been cut. A server cuts CONSTRUCT
+        answers without saying so; a SELECT of one row more over the same graphs shows its cap (once)."""
+        if self._cap is None and self._uncut_up_to < answered:
+            probe = f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {answered + 1}"
+            data, cap = self._json_answer(self._new_wrapper(probe, JSON, dataset))
+            if cap is not None:
+                self._cap = cap
+            elif len(data["results"]["bindings"]) > answered:
+                self._uncut_up_to = answered
+        return self._cap if self._cap is not None and answered >= self._cap else None
 
     def close(self) -> None:
         pass
+
+
+def pageable(text: str) -> bool:
+    """True if the query ends in its solution modifiers, where a page's LIMIT and OFFSET go (not in VALUES)."""
+    return not re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", mask(text), re.IGNORECASE)
+
+
+def paged(text: str, offset: int, size: int) -> str | None:
+    """The query's rows [offset, offset + size) as a query, its own LIMIT and OFFSET respected (None past
+    its own LIMIT). The query must be `pageable`."""
+    masked = mask(text)
+    own_limit, own_offset, end = None, 0, len(text)
+    if tail := TAIL_MODIFIERS.search(masked):
+        end = tail.start()
+        for word, number in TAIL_MODIFIER.findall(tail.group()):
+            if word.upper() == "LIMIT":
+                own_limit = int(number)
+            else:
+                own_offset = int(number)
+    if own_limit is not None:
+        size = min(size, own_limit - offset)
+        if size <= 0:
+            return None
+    return f"{text[:end]}\nLIMIT {size} OFFSET {own_offset + offset}"
 
 
 def _term_from_json(value: dict) -> Node:

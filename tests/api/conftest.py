@@ -1,8 +1,9 @@
-"""The API under test, once per backend: the embedded store and a real Oxigraph server.
+"""The API under test, once per backend: the embedded store, a real Oxigraph server and a real Virtuoso.
 
-The server (`oxigraph serve`, from the PyPI package `oxigraph` in the test extra) runs in a temporary
-folder on a free loopback port with a union default graph; the project graph is published into it with
-the same code as `iza-kg publish` (Graph Store Protocol PUT per named graph).
+The Oxigraph server (`oxigraph serve`, from the PyPI package `oxigraph` in the test extra) runs in a
+temporary folder on a free loopback port with a union default graph; the project graph is published into
+it with the same code as `iza-kg publish` (Graph Store Protocol PUT per named graph). Virtuoso (Debian's
+package, tests/virtuoso.py) runs once per session too, loaded by `iza-kg publish` itself.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from app.api.deps import get_backend
 from app.backends.embedded import EmbeddedBackend
 from app.backends.remote import RemoteBackend
 from app.core.config import Settings
-from app.core.publish import graph_store_url, publish
+from app.core.publish import publish
 from app.main import create_app, limited
+from tests.virtuoso import Virtuoso
 
 BACKENDS = ("embedded", "remote")
 
@@ -62,11 +64,28 @@ def oxigraph_endpoint(project, tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[:500]}")
                 time.sleep(0.05)
-        publish(project, graph_store_url(endpoint))
+        publish(project, None, endpoint)
         yield endpoint
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A running Virtuoso holding the project graph, with a row cap below the graph's size."""
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.wait()
+        server.publish()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_backend(virtuoso):
+    return RemoteBackend(virtuoso.endpoint, timeout_s=30)
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +110,12 @@ def make_client(backend, settings: Settings | None = None) -> TestClient:
 @pytest.fixture(scope="session")
 def clients(embedded_backend, remote_backend) -> dict[str, TestClient]:
     return {"embedded": make_client(embedded_backend), "remote": make_client(remote_backend)}
+
+
+@pytest.fixture(scope="session")
+def all_clients(clients, virtuoso_backend) -> dict[str, TestClient]:
+    """The API on the embedded store, on Oxigraph and on Virtuoso."""
+    return {**clients, "virtuoso": make_client(virtuoso_backend)}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -289,6 +289,8 @@ def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str
         result = SelectResult(result.variables, result.rows[: settings.max_rows])
         headers["X-Result-Capped"] = (f"results cut off at {settings.max_rows} rows (IZA_MAX_ROWS); "
                                       "use LIMIT and OFFSET to page through them")
+    elif result.capped:
+        headers["X-Result-Capped"] = f"{result.capped}; use LIMIT and OFFSET to page through them"
     return Response(WRITERS[fmt](result), media_type=RESULT_CONTENT_TYPE[fmt], headers=headers)
 
 
