@@ -161,7 +161,7 @@ def query(
         result = backend.select(named.text, bindings)
     except BackendError as error:
         fail(f"{named.path}: {error}")
-    data = rows(result)
+    data = named.rows(result)
     if output is OutputFormat.json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     elif output is OutputFormat.csv:

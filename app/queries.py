@@ -25,13 +25,18 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from app.backends import SelectResult
 from app.backends.binding import term_to_sparql, where_group_start
+from app.results import rows as plain_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 PARAMETER = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
 QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+# GROUP_CONCAT(...; separator="x") AS ?name (the separator written without escapes)
+CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separator\s*=\s*"([^"\\]*)"\s*\)\s*AS\s+\?(\w+)',
+                           re.IGNORECASE)
 SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 MAX_LIST = 200  # values of one parameter in one query (there are 31 regions)
 
@@ -88,6 +93,22 @@ class NamedQuery:
     def projected(self) -> list[str]:
         """The variables of the SELECT clause (an expression counts under its AS name); [] for other forms."""
         return projected_variables(self.text) if self.form == "SELECT" else []
+
+    @cached_property
+    def concatenations(self) -> dict[str, str]:
+        """The columns a GROUP_CONCAT fills, with their separators."""
+        return {match.group(2): match.group(1) for match in CONCATENATION.finditer(self.text)}
+
+    def rows(self, result: SelectResult) -> list[dict]:
+        """The answer as plain rows, the same from every store: SPARQL leaves the order inside a GROUP_CONCAT to
+        the store and stores answer an empty one as "" or as unbound, so each concatenated field is put in one
+        order (its parts sorted by code points) and an empty one is None."""
+        found = plain_rows(result)
+        for column, separator in self.concatenations.items():
+            for row in found:
+                parts = sorted(part for part in str(row.get(column) or "").split(separator) if part)
+                row[column] = separator.join(parts) if parts else None
+        return found
 
     def bind(self, values: Mapping[str, str], exclude: Iterable[str] = ()) -> dict[str, Node]:
         """RDF terms for the parameters (a value given, else the default); those in `exclude` are left out."""

@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from app.backends import Backend
 from app.queries import NamedQuery, QueryLibrary
-from app.results import rows as plain_rows
 
 K, T = TypeVar("K"), TypeVar("T")
 REGION_PARAMETERS = ("region", "regio")
@@ -105,7 +104,7 @@ class GraphService:
             if query.form == "ASK":
                 self._answers[key] = [{"boolean": self.backend.ask(query.text, bindings)}]
             else:
-                self._answers[key] = plain(plain_rows(self.backend.select(query.text, bindings)))
+                self._answers[key] = plain(query.rows(self.backend.select(query.text, bindings)))
         return [dict(row) for row in self._answers[key]]
 
     def run_each(self, name: str, parameter: str, values: Sequence[str], **params: str) -> dict[str, list[dict]]:
@@ -117,7 +116,7 @@ class GraphService:
         if key not in self._answers:
             text, bindings = query.bind_list(parameter, values, params)
             by_value: dict[str, list[dict]] = {str(value): [] for value in values}
-            for row in plain(plain_rows(self.backend.select(text, bindings))):
+            for row in plain(query.rows(self.backend.select(text, bindings))):
                 by_value.setdefault(str(row.pop(parameter)), []).append(row)
             self._answers[key] = by_value
         return {value: [dict(row) for row in found] for value, found in self._answers[key].items()}

@@ -13,7 +13,6 @@ from app.api.routes.sparql import RDF_MEDIA_TYPES, RDFLIB_FORMAT, serialize_grap
 from app.api.service import plain
 from app.api.tabular import TableFormat, csv_response, negotiate, wants_csv
 from app.queries import NamedQuery
-from app.results import rows as plain_rows
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 RESERVED = {"page", "pageSize", "format"}
@@ -72,7 +71,7 @@ def run_query(
         return Response(body, media_type=media)
     result = backend.select(query.text, bindings)
     truncated = len(result.rows) > settings.max_rows or result.capped is not None
-    all_rows = plain(plain_rows(result))[: settings.max_rows]
+    all_rows = plain(query.rows(result))[: settings.max_rows]
     total = len(all_rows)
     last = max(1, -(-total // page_size))
     data = all_rows[(page - 1) * page_size : page * page_size]
