@@ -314,7 +314,7 @@ class Describer:
         return {"_resource_iri": URIRef(iri)}
 
     def exists(self, iri: str) -> bool:
-        return self.backend.ask(self.queries["ld-exists"].text, self._bind(iri))
+        return bool(self.backend.select(self.queries["ld-exists"].text, self._bind(iri)).rows)
 
     def describe(self, iri: str, document: str) -> Description | None:
         """The description of `iri`, or None if the graph does not mention it."""

@@ -100,6 +100,7 @@ class RemoteBackend:
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
         wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
+        wrapper.setOnlyConneg(True)  # the format by Accept only: Virtuoso refuses format=turtle for CONSTRUCT (406)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
             for iri in dataset.default_graphs:
                 wrapper.addDefaultGraph(iri)
@@ -184,8 +185,10 @@ class RemoteBackend:
     def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
         text = bind_with_values(query, bindings)
         data, _ = self._json_answer(self._new_wrapper(text, JSON, self._dataset(text, dataset)))
-        value = data["boolean"]
-        return value in (True, 1, "1", "true")  # Virtuoso says "1"
+        if "boolean" in data:
+            return data["boolean"] in (True, "true")
+        # Virtuoso 7.2 answers ASK as a table: one row (`__ASK_RETVAL` 1) if true, none if false
+        return any(value.get("value") in ("1", "true") for row in data["results"]["bindings"] for value in row.values())
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         text = bind_with_values(query, bindings)
