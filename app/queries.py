@@ -37,6 +37,8 @@ ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
 # GROUP_CONCAT(...; separator="x") AS ?name (the separator written without escapes)
 CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separator\s*=\s*"([^"\\]*)"\s*\)\s*AS\s+\?(\w+)',
                            re.IGNORECASE)
+# The variables of the query's last ORDER BY: `?v`, `ASC(?v)`, `DESC(?v)`, `STR(?v)` (None if another expression)
+ORDER_BY = re.compile(r"\bORDER\s+BY\s+((?:(?:ASC|DESC|STR)?\s*\(\s*\??\w+\s*\)|\?\w+)\s*)+", re.IGNORECASE)
 SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 MAX_LIST = 200  # values of one parameter in one query (there are 31 regions)
 
@@ -99,16 +101,37 @@ class NamedQuery:
         """The columns a GROUP_CONCAT fills, with their separators."""
         return {match.group(2): match.group(1) for match in CONCATENATION.finditer(self.text)}
 
+    @cached_property
+    def order_keys(self) -> list[str] | None:
+        """The projected variables the query orders by ([] without ORDER BY; None if it orders by anything else)."""
+        clauses = list(ORDER_BY.finditer(self.text))
+        if not clauses:
+            return []
+        head = SELECT_CLAUSE.search(self.text)  # (?_region_iri AS ?region) orders by ?region
+        renamed = dict(re.findall(r"\(\s*\?(\w+)\s+AS\s+\?(\w+)\s*\)", head.group(1) if head else "", re.IGNORECASE))
+        names = [renamed.get(name, name) for name in re.findall(r"\?(\w+)", clauses[-1].group(0))]
+        return names if all(name in self.projected for name in names) else None
+
     def rows(self, result: SelectResult) -> list[dict]:
-        """The answer as plain rows, the same from every store: SPARQL leaves the order inside a GROUP_CONCAT to
-        the store and stores answer an empty one as "" or as unbound, so each concatenated field is put in one
-        order (its parts sorted by code points) and an empty one is None."""
+        """The answer as plain rows, the same from every store. SPARQL leaves to the store the order inside a
+        GROUP_CONCAT and the order of rows that the query's ORDER BY does not tell apart, and stores answer an
+        empty concatenation as "" or as unbound. So each concatenated field is put in one order (its parts
+        sorted by code points), an empty one is None, and rows the ORDER BY leaves tied (all rows, without
+        ORDER BY) are sorted by their values."""
         found = plain_rows(result)
         for column, separator in self.concatenations.items():
             for row in found:
                 parts = sorted(part for part in str(row.get(column) or "").split(separator) if part)
                 row[column] = separator.join(parts) if parts else None
-        return found
+        if self.order_keys is None:
+            return found
+        ordered, tied = [], []
+        for row in found:
+            if tied and any(row[key] != tied[0][key] for key in self.order_keys):
+                ordered.extend(sorted(tied, key=values_order))
+                tied = []
+            tied.append(row)
+        return ordered + sorted(tied, key=values_order)
 
     def bind(self, values: Mapping[str, str], exclude: Iterable[str] = ()) -> dict[str, Node]:
         """RDF terms for the parameters (a value given, else the default); those in `exclude` are left out."""
@@ -148,6 +171,10 @@ class NamedQuery:
         block = f"VALUES ?{parameter.variable} {{ {' '.join(term_to_sparql(term) for term in terms)} }}"
         at = where_group_start(self.text)
         return f"{self.text[:at]} {block} {self.text[at:]}", self.bind(others or {}, exclude=(name,))
+
+
+def values_order(row: dict) -> tuple:
+    return tuple((value is None, str(value)) for value in row.values())
 
 
 def projected_variables(text: str) -> list[str]:
