@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from app.backends.embedded import EmbeddedBackend
+from app.backends.remote import RemoteBackend
 from app.loader import load_project
 from app.queries import QueryLibrary
 from app.results import rows
+from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -23,6 +25,23 @@ def project():
 @pytest.fixture(scope="session")
 def backend(project):
     return EmbeddedBackend.from_project(project)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A running Virtuoso holding the project graph, with a row cap below the graph's size."""
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.wait()
+        server.publish()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_backend(virtuoso):
+    return RemoteBackend(virtuoso.endpoint, timeout_s=30)
 
 
 @pytest.fixture(scope="session")

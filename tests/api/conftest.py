@@ -3,7 +3,8 @@
 The Oxigraph server (`oxigraph serve`, from the PyPI package `oxigraph` in the test extra) runs in a
 temporary folder on a free loopback port with a union default graph; the project graph is published into
 it with the same code as `iza-kg publish` (Graph Store Protocol PUT per named graph). Virtuoso (Debian's
-package, tests/virtuoso.py) runs once per session too, loaded by `iza-kg publish` itself.
+package, tests/virtuoso.py; its fixtures are in tests/conftest.py) runs once per session too, loaded by
+`iza-kg publish` itself.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from app.backends.remote import RemoteBackend
 from app.core.config import Settings
 from app.core.publish import publish
 from app.main import create_app, limited
-from tests.virtuoso import Virtuoso
 
 BACKENDS = ("embedded", "remote")
 
@@ -72,23 +72,6 @@ def oxigraph_endpoint(project, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory):
-    """A running Virtuoso holding the project graph, with a row cap below the graph's size."""
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    try:
-        server.wait()
-        server.publish()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def virtuoso_backend(virtuoso):
-    return RemoteBackend(virtuoso.endpoint, timeout_s=30)
-
-
-@pytest.fixture(scope="session")
 def embedded_backend(project):
     return EmbeddedBackend.from_project(project)
 
@@ -115,7 +98,9 @@ def clients(embedded_backend, remote_backend) -> dict[str, TestClient]:
 @pytest.fixture(scope="session")
 def all_clients(clients, virtuoso_backend) -> dict[str, TestClient]:
     """The API on the embedded store, on Oxigraph and on Virtuoso."""
-    return {**clients, "virtuoso": make_client(virtuoso_backend)}
+    # Virtuoso writes JSON slowly (~1 s for 5,000 rows): the time limit allows a paged whole-graph answer
+    settings = Settings(sparql_endpoint=virtuoso_backend.endpoint, query_timeout_s=60)
+    return {**clients, "virtuoso": make_client(virtuoso_backend, settings)}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
