@@ -1,8 +1,10 @@
 """The named SPARQL queries of queries/*.rq, with their grlc-style `#+` metadata.
 
 Parameters follow the grlc convention: a variable `?_name` takes a string, `?_name_iri` an IRI,
-`?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals. Values are
-checked and turned into RDF terms here; backends bind them, nothing is pasted into query text.
+`?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals; two underscores
+(`?__name_iri`) mark the parameter optional, as grlc reads it, and a parameter is optional exactly when
+the header gives it a default. Values are checked and turned into RDF terms here; backends bind them,
+nothing is pasted into query text (grlc pastes them, so a parameter never stands where a value cannot).
 Each file declares its own prefixes, so it runs unchanged in grlc, TriplyDB or any SPARQL client.
 
 A query that projects a parameter under its name (`SELECT (?_region_iri AS ?region) ...`) can also be
@@ -31,7 +33,7 @@ from app.results import rows as plain_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
-PARAMETER = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
+PARAMETER = re.compile(r"[?$]__?([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
 QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
 # GROUP_CONCAT(...; separator="x") AS ?name (the separator written without escapes)
