@@ -94,9 +94,10 @@ def refusal(store: str, graph: str, response: httpx.Response, guessed: bool) -> 
     if status in (401, 403):
         return (f"{store} refused to write {graph} (HTTP {status}): set {USER_VARIABLE} and {PASSWORD_VARIABLE} "
                 "to an account that may update the store")
-    if status in NOT_A_STORE and guessed:
-        return (f"{store} (guessed from --endpoint) is not the server's Graph Store Protocol endpoint "
-                f"(HTTP {status}); give it with --store")
+    if status in NOT_A_STORE:
+        how = "guessed from --endpoint" if guessed else "given with --store"
+        return (f"{store} ({how}) is not the server's Graph Store Protocol endpoint (HTTP {status} for {graph}); "
+                "give that endpoint with --store")
     return f"{store} answered {status} for {graph}: {response.text[:300]}"
 
 
