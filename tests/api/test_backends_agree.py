@@ -58,3 +58,37 @@ def test_the_same_linked_data_document_on_every_backend(all_clients, path):
     assert len(graphs["embedded"]) > 0
     assert isomorphic(graphs["embedded"], graphs["remote"])
     assert isomorphic(graphs["embedded"], graphs["virtuoso"])
+
+
+PLANS = """PREFIX iza: <https://w3id.org/iza-kg/def/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?plan ?label WHERE { ?plan iza:forRegion ?region ; rdfs:label ?label FILTER(lang(?label) = "nl") }
+ORDER BY STR(?plan)"""
+
+
+def test_the_same_sparql_answer_on_every_backend(all_clients):
+    answers = [all_clients[name].get("/sparql", params={"query": PLANS}) for name in BACKENDS]
+    assert answers[0].status_code == 200 and len(answers[0].json()["results"]["bindings"]) > 3
+    assert {a.content for a in answers} == {answers[0].content}
+
+
+def test_sparql_over_the_servers_cap_is_paged_up_to_the_apps_own_cap(all_clients, project):
+    """More rows than Virtuoso's cap and than IZA_MAX_ROWS: every backend answers IZA_MAX_ROWS rows, capped."""
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    for name in BACKENDS:
+        response = all_clients[name].get("/sparql", params={"query": query})
+        assert response.status_code == 200
+        assert len(response.json()["results"]["bindings"]) == 10_000, name
+        assert "X-Result-Capped" in response.headers, name
+
+
+def test_a_cut_that_cannot_be_paged_is_passed_on(all_clients):
+    """A query that ends in VALUES cannot take LIMIT/OFFSET: Virtuoso's cut is passed on as X-Result-Capped."""
+    query = ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } VALUES ?p { <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+             "<http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+             "<https://w3id.org/iza-kg/def/sourceQuote> }")  # 5,474 triples
+    response = all_clients["virtuoso"].get("/sparql", params={"query": query})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == ROW_CAP
+    assert str(ROW_CAP) in response.headers["X-Result-Capped"]
+    assert "X-Result-Capped" not in all_clients["embedded"].get("/sparql", params={"query": query}).headers
