@@ -7,7 +7,7 @@ the header gives it a default. Values are checked and turned into RDF terms here
 nothing is pasted into query text (grlc pastes them, so a parameter never stands where a value cannot).
 Each file declares its own prefixes, so it runs unchanged in grlc, TriplyDB or any SPARQL client.
 
-A query that projects a parameter under its name (`SELECT (?_region_iri AS ?region) ...`) can also be
+A query that projects a parameter under its name (`SELECT ?region ... BIND(?__region_iri AS ?region)`) can also be
 asked once for a list of values (`NamedQuery.bind_list`): the values become a one-column VALUES block
 of checked RDF terms, and each row names the value it answers for.
 """
@@ -109,7 +109,7 @@ class NamedQuery:
         clauses = list(ORDER_BY.finditer(self.text))
         if not clauses:
             return []
-        head = SELECT_CLAUSE.search(self.text)  # (?_region_iri AS ?region) orders by ?region
+        head = SELECT_CLAUSE.search(self.text)  # a query that selects (?__area_iri AS ?area) orders by ?area
         renamed = dict(re.findall(r"\(\s*\?(\w+)\s+AS\s+\?(\w+)\s*\)", head.group(1) if head else "", re.IGNORECASE))
         names = [renamed.get(name, name) for name in re.findall(r"\?(\w+)", clauses[-1].group(0))]
         return names if all(name in self.projected for name in names) else None
@@ -157,7 +157,7 @@ class NamedQuery:
 
         The values are checked like any parameter value and become a one-column VALUES block placed first
         in the WHERE group; the other parameters are bound as usual (by the backend). The query must project
-        the parameter under its name (e.g. `(?_region_iri AS ?region)`), so that each row says which value
+        the parameter under its name (e.g. `?region`, bound to `?__region_iri`), so that each row says which value
         it answers for; otherwise the rows of different values could not be told apart.
         """
         parameter = self.parameters.get(name)
