@@ -15,7 +15,7 @@ import typer
 from app.backends import Backend, BackendError
 from app.loader import LoadError, ProjectGraph, load_project
 from app.queries import NamedQuery, ParameterError, QueryFileError, QueryLibrary, parse_query_file
-from app.results import rows, to_python
+from app.results import to_python
 
 cli = typer.Typer(
     help="iza-kg: a linked-data knowledge graph of Dutch regional IZA health-care plans. "

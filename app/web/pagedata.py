@@ -15,7 +15,6 @@ from decimal import Decimal
 from app.backends import Backend
 from app.namespaces import BASE, IZA, id_iri
 from app.queries import QueryLibrary
-from app.results import rows
 
 QUOTE_SEPARATOR = " | "  # as the page queries write it
 REGION_KIND = "regio"

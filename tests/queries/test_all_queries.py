@@ -9,7 +9,6 @@ from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
 
 from app.queries import QUERY_DIR, parse_query_file
-from app.results import rows
 
 FILES = sorted(QUERY_DIR.glob("*.rq"))
 
