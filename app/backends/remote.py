@@ -23,7 +23,8 @@ import threading
 import time
 import urllib.error
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
@@ -31,7 +32,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from app.backends.base import (
     BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError, ResultTooLarge, SelectResult,
 )
-from app.backends.binding import bind_with_values
+from app.backends.binding import bind_with_values, term_to_sparql
 from app.backends.sparql_text import dataset_clauses, mask, query_form
 from app.namespaces import BASE
 
@@ -40,6 +41,14 @@ from app.namespaces import BASE
 NO_GRAPH = "urn:x-iza-kg:no-graph"
 GRAPHS_KNOWN_S = 60.0  # how long the list of the project's graphs on the server is used before asking again
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+# The triples of the described resources (?r) and of the blank nodes they lead to, two levels deep (the project's
+# blank nodes, amounts and role assignments, are one); the backend keeps those reachable from the resources.
+DESCRIPTION = """CONSTRUCT {{ ?r ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }}
+WHERE {{
+  VALUES ?r {{ {resources} }}
+  ?r ?p ?o
+  OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o)) OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) }} }}
+}}"""
 # The LIMIT and OFFSET a query ends with (either order), read on the masked text.
 TAIL_MODIFIERS = re.compile(r"(?:\s*\b(LIMIT|OFFSET)\s+(\d+))+\s*$", re.IGNORECASE)
 TAIL_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.IGNORECASE)
@@ -192,6 +201,8 @@ class RemoteBackend:
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         text = bind_with_values(query, bindings)
+        if query_form(mask(text)) == "DESCRIBE":
+            return self._describe(text, dataset)
         sent = self._dataset(text, dataset)
         graph = self._graph_answer(text, sent)
         cap = self._row_cap(len(graph), sent)
@@ -211,6 +222,37 @@ class RemoteBackend:
             whole += page
             offset += size
         return whole
+
+    def _describe(self, text: str, dataset: QueryDataset | None) -> Graph:
+        """DESCRIBE as the embedded store answers it, a resource's concise bounded description: servers describe
+        differently (Virtuoso adds the triples that point at the resource and leaves out its blank nodes')."""
+        try:
+            targets = prepareQuery(text).algebra["PV"]
+        except Exception as error:  # rdflib's parser raises several kinds
+            raise QuerySyntaxError(str(error)) from None
+        resources = {term for term in targets if isinstance(term, URIRef)}
+        variables = [term for term in targets if isinstance(term, Variable)]
+        if variables:  # DESCRIBE ?x WHERE {...}: the resources the pattern finds
+            masked = mask(text)
+            keyword = re.search(r"\bDESCRIBE\b", masked, re.IGNORECASE)
+            where = re.search(r"\bWHERE\b|\{", masked[keyword.end():], re.IGNORECASE)
+            select = (text[:keyword.start()] + "SELECT DISTINCT " + " ".join(v.n3() for v in variables) + " "
+                      + text[keyword.end() + where.start():])
+            found = self.select(select, dataset=dataset)
+            resources |= {value for row in found.rows for value in row.values() if isinstance(value, URIRef)}
+        if not resources:
+            return Graph()
+        values = " ".join(term_to_sparql(resource) for resource in sorted(resources))
+        graph = self.construct(DESCRIPTION.format(resources=values), dataset=dataset)
+        described, reached = Graph(), set(resources)
+        while True:  # the resources' triples, then those of the blank nodes they reach
+            more = [triple for triple in graph if triple[0] in reached and triple not in described]
+            if not more:
+                return described
+            for triple in more:
+                described.add(triple)
+                if isinstance(triple[2], BNode):
+                    reached.add(triple[2])
 
     def _row_cap(self, answered: int, dataset: QueryDataset) -> int | None:
         """The server's cap if an answer of `answered` triples may have been cut. A server cuts CONSTRUCT

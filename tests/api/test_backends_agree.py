@@ -92,3 +92,21 @@ def test_a_cut_that_cannot_be_paged_is_passed_on(all_clients):
     assert len(response.json()["results"]["bindings"]) == ROW_CAP
     assert str(ROW_CAP) in response.headers["X-Result-Capped"]
     assert "X-Result-Capped" not in all_clients["embedded"].get("/sparql", params={"query": query}).headers
+
+
+@pytest.mark.parametrize("query", [
+    "DESCRIBE <https://w3id.org/iza-kg/id/regio/midden-nederland>",
+    "DESCRIBE <https://w3id.org/iza-kg/id/begrotingspost/nml-2024-08>",  # with blank nodes (amounts)
+    "PREFIX iza: <https://w3id.org/iza-kg/def/> DESCRIBE ?plan WHERE { ?plan iza:forRegion ?region }",
+])
+def test_the_same_description_on_every_backend(all_clients, query):
+    """DESCRIBE is the resource's concise bounded description on every backend (Virtuoso's own adds the
+    triples pointing at it and leaves out its blank nodes')."""
+    graphs = {}
+    for name in BACKENDS:
+        response = all_clients[name].get("/sparql", params={"query": query}, headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, (name, response.text[:300])
+        graphs[name] = Graph().parse(data=response.text, format="nt")
+    assert len(graphs["embedded"]) > 5
+    assert isomorphic(graphs["embedded"], graphs["remote"])
+    assert isomorphic(graphs["embedded"], graphs["virtuoso"])
