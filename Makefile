@@ -24,10 +24,12 @@ assets:
 run: install
 	$(BIN)/iza-kg serve
 
+# The data check first (quotes verbatim, integrity gate, coverage; docs in README), then the suite.
 test: install-test
+	$(BIN)/iza-kg check
 	$(BIN)/python -m pytest
 
-# Regenerate data/reference/*.ttl from ../shared/reference/.
+# Regenerate data/reference/*.ttl from sources/reference/.
 reference: install
 	$(BIN)/python -m app.reference
 

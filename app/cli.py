@@ -95,7 +95,7 @@ def stats() -> None:
     project = load_or_fail()
     typer.echo(f"{'triples':>8}  source file")
     for source in project.files:
-        typer.echo(f"{len(source.triples):>8}  {project.relative(source.path)}")
+        typer.echo(f"{len(source.triples):>8}  {project.describe(source)}")
     typer.echo(f"{len(project):>8}  total in {len(project.files)} files\n")
     from app.backends.embedded import EmbeddedBackend
 
@@ -286,6 +286,93 @@ def validate(
     if failing:
         typer.echo(f"{len(failing)} finding(s) at or above --fail-on {fail_on}", err=True)
         raise typer.Exit(1)
+
+
+class CoverageFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def coverage_table(coverages) -> str:
+    header = ["document", "file", "counted", "cited", "share"]
+    data = [{"document": c.document.slug, "file": c.document.file, "counted": len(c.counted), "cited": len(c.cited),
+             "share": f"{c.share:.0%}"} for c in coverages]
+    return render_table(header, data)
+
+
+@cli.command()
+def coverage(
+    document: Annotated[Optional[str], typer.Argument(help="One document: its slug, file name or number (002). "
+                                                      "Default: a summary of every document.")] = None,
+    output: Annotated[CoverageFormat, typer.Option("--format", "-f", help="text, json or csv (csv: one document).")] = CoverageFormat.text,
+) -> None:
+    """How much of each source document the graph cites: the share of its sentences of 40+ characters that a
+    quote touches, and the passages none does (rule: docs/pages.md#source-documents)."""
+    from app.coverage import measure, measure_all
+    from app.quotes import Citations
+
+    citations = Citations.from_project(load_or_fail())
+    if document is None:
+        if output is CoverageFormat.csv:
+            fail("--format csv needs a document; give its slug or number")
+        coverages = measure_all(citations)
+        if output is CoverageFormat.json:
+            typer.echo(json.dumps([c.summary() for c in coverages], ensure_ascii=False, indent=2))
+        else:
+            typer.echo(coverage_table(coverages))
+        return
+    chosen = citations.document(document)
+    if chosen is None:
+        fail(f"no source document {document!r}; known: {', '.join(d.slug for d in citations.documents)}")
+    result = measure(chosen, [q for q in citations.quotes if chosen in citations.documents_of(q)])
+    if output is CoverageFormat.json:
+        typer.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
+    elif output is CoverageFormat.csv:
+        typer.echo(result.csv(), nl=False)
+    else:
+        typer.echo(coverage_table([result]))
+        typer.echo(f"\n{len(result.uncited)} uncited passages (sources/documents/{chosen.file}:line):")
+        for sentence in result.uncited:
+            typer.echo(f"  {sentence.line:>5}  #{sentence.anchor:<7} {sentence.text}")
+
+
+@cli.command()
+def check() -> None:
+    """After editing data: every quote must occur verbatim in its source document, every typed resource needs a
+    source, the vendored sources must match their SHA-256, and the SHACL integrity gate must pass. Prints each
+    finding with file and line, then the coverage summary; exit status 1 on any finding."""
+    from app.coverage import measure_all
+    from app.quotes import Citations, unsourced
+    from app.sources import checksum_mismatches
+    from app.validation import validate as run_validation
+
+    project = load_or_fail()
+    citations = Citations.from_project(project)
+    findings = 0
+    for quote, searched, elsewhere in citations.not_found():
+        findings += 1
+        hint = f" (it occurs in {', '.join(d.file for d in elsewhere)} instead)" if elsewhere else ""
+        typer.echo(f"{project.relative(quote.file)}:{quote.line or '?'}: quote not found in "
+                   f"{', '.join(d.file for d in searched)}{hint}\n    {quote.resource}\n    \"{quote.text}\"")
+    for subject, path in unsourced(project):
+        findings += 1
+        typer.echo(f"{project.relative(path)}: {subject} has no prov:wasDerivedFrom or dcterms:source")
+    for problem in checksum_mismatches():
+        findings += 1
+        typer.echo(problem)
+    typer.echo(f"{len(citations.quotes)} quotes checked in {len(citations.documents)} documents")
+    run = run_validation(project, "integrity")
+    for finding in run.violations("integrity"):
+        findings += 1
+        message = finding.messages.get("en") or finding.messages.get("nl") or next(iter(finding.messages.values()), [""])
+        typer.echo(f"integrity: {finding.focus_node} ({finding.path or '-'}): {' '.join(message)}")
+    typer.echo(f"integrity gate: {len(run.violations('integrity'))} violations\n")
+    typer.echo(coverage_table(measure_all(citations)))
+    if findings:
+        typer.echo(f"\n{findings} finding(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("\nno findings")
 
 
 def main() -> None:

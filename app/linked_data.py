@@ -304,7 +304,8 @@ class Describer:
         self.backend = backend
         self.base = base
         library = library or QueryLibrary.load()
-        self.queries = {name: library.get(name) for name in ("ld-description", "ld-linked", "ld-incoming", "ld-exists")}
+        self.queries = {name: library.get(name)
+                        for name in ("ld-description", "ld-linked", "ld-incoming", "ld-exists", "ld-replaced-by")}
 
     @property
     def dataset_iri(self) -> URIRef:
@@ -316,6 +317,11 @@ class Describer:
 
     def exists(self, iri: str) -> bool:
         return bool(self.backend.select(self.queries["ld-exists"].text, self._bind(iri)).rows)
+
+    def replaced_by(self, iri: str) -> str | None:
+        """The IRI that replaces `iri` (data/iri-changes.ttl), or None if it has not changed."""
+        rows = self.backend.select(self.queries["ld-replaced-by"].text, self._bind(iri)).rows
+        return str(rows[0]["new"]) if rows else None
 
     def describe(self, iri: str, document: str) -> Description | None:
         """The description of `iri`, or None if the graph does not mention it."""

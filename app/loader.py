@@ -3,6 +3,10 @@
 The loader parses with pyoxigraph (fast, with line numbers in its errors) and keeps the parsed quads
 independent of any store: `to_store()` gives the embedded Oxigraph store, `to_rdflib()` an rdflib
 Dataset for pySHACL and serialisation. A file that does not parse stops the whole load.
+
+After the files, the loader adds one more graph, `https://w3id.org/iza-kg/graph/inferred`: the RDFS
+entailments of the loaded sub-property and sub-class statements (app.inference), so that every consumer
+of the project graph (stores, dumps, publish, validation) has them.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
+from app.inference import INFERRED_GRAPH, entailed_triples
 from app.namespaces import BASE
+from app.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = (ROOT / "ontology", ROOT / "data")
 SOURCES_ENV = "IZA_SOURCES"  # os.pathsep-separated files or folders to load instead of the defaults
 GRAPH_BASE = BASE + "graph/"
@@ -42,6 +47,7 @@ class SourceFile:
     path: Path
     graph: ox.NamedNode
     triples: list[ox.Triple]
+    inferred: bool = False  # the entailments graph, made by the loader, not read from `path`
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,10 @@ class ProjectGraph:
             for (subject, lang), labels in sorted(seen.items())
             if len(labels) > 1
         ]
+
+    def describe(self, source: SourceFile) -> str:
+        """The file a graph was read from, or the name of the graph the loader made."""
+        return source.graph.value if source.inferred else self.relative(source.path)
 
     def relative(self, path: Path) -> str:
         try:
@@ -167,6 +177,10 @@ def parse_file(path: Path, root: Path = ROOT) -> SourceFile:
 def load_project(paths=None, root: Path = ROOT) -> ProjectGraph:
     """Parse every RDF file under `paths` (default: $IZA_SOURCES or ontology/ and data/).
 
-    Raises LoadError on the first file that fails, so a half graph is never served.
+    Raises LoadError on the first file that fails, so a half graph is never served. The last graph is
+    the inferred one (see the module comment).
     """
-    return ProjectGraph([parse_file(path, root) for path in source_files(paths or configured_sources())], root)
+    project = ProjectGraph([parse_file(path, root) for path in source_files(paths or configured_sources())], root)
+    project.files.append(SourceFile(Path(INFERRED_GRAPH.value), INFERRED_GRAPH,
+                                    entailed_triples(project.to_store()), inferred=True))
+    return project

@@ -20,7 +20,9 @@ from app.backends import Backend, BackendError, BackendUnavailable, QuerySyntaxE
 from app.core import graph_state, reliability
 from app.core.config import Settings, get_settings
 from app.queries import QUERY_DIR, ParameterError, QueryFileError, QueryLibrary, parse_query_file
+from app.search import service as search_service
 from app.web import routes as web
+from app.web import source_pages
 
 log = logging.getLogger("iza_kg.api")
 
@@ -45,6 +47,7 @@ def limited(backend: Backend, settings: Settings) -> LimitedBackend:
 async def lifespan(app: FastAPI):
     if getattr(app.state, "backend", None) is None:
         graph_state.open_graph(app)  # embedded: killable query workers, reload on change; remote: retries
+    search_service.follow_the_graph(app)  # the search index: built now in the background, and after each reload
     log.info("iza-kg API on the %s backend", app.state.backend.name)
     try:
         yield
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     install_error_handlers(app)
     reliability.install(app)  # request caps, CORS, security headers, access log (app/core/reliability.py)
     app.include_router(web.router)  # the web pages; first, so browsers (Accept: text/html) get the home page at /
+    app.include_router(source_pages.router)
     app.mount("/static", web.static_files(), name="static")
     for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate, linked_data):
         app.include_router(module.router)

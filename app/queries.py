@@ -29,9 +29,9 @@ from rdflib.term import Node
 
 from app.backends import SelectResult
 from app.backends.binding import term_to_sparql, where_group_start
+from app.paths import ROOT
 from app.results import rows as plain_rows
 
-ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 PARAMETER = re.compile(r"[?$]__?([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
 QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)

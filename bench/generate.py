@@ -109,12 +109,15 @@ class Writer:
         self.add(s, DCT_SOURCE, SOURCE)
         self.add(s, iza("sourceQuote"), text(f"Synthetische tekst voor {label}."))
 
-    def amount(self, s: str, prop: str, euros: int) -> None:
+    def amount(self, s: str, euros: int, time_basis: str = "totaal-over-periode") -> None:
+        """The canonical amount pattern (docs/modelling.md): an exact figure, per year or over the period."""
         node = f"_:amount{len(self.lines)}"
-        self.add(s, iza(prop), node)
+        self.add(s, iza("amount"), node)
         self.add(node, RDF_TYPE, f"<{SCHEMA}MonetaryAmount>")
         self.add(node, f"<{SCHEMA}value>", typed(f"{euros}.00", "decimal"))
         self.add(node, f"<{SCHEMA}currency>", '"EUR"')
+        self.add(node, iza("figureKind"), concept("kwalificatie", "exact"))
+        self.add(node, iza("timeBasis"), concept("tijdsbasis", time_basis))
 
 
 def region_slug(number: int) -> str:
@@ -209,7 +212,8 @@ def write_region(w: Writer, rng: random.Random, r: int, shape: PlanShape) -> lis
         target = thing("streefwaarde", f"sr{r:02d}-streefwaarde-{k}")
         w.resource(target, "Target", f"Streefwaarde van KPI {k}")
         w.add(kpi, iza("hasTarget"), target)
-        w.add(target, iza("targetValue"), typed(f"{rng.randint(1, 50)}.0", "decimal"))
+        w.add(target, iza("value"), typed(f"{rng.randint(1, 50)}.0", "decimal"))
+        w.add(target, iza("figureKind"), concept("kwalificatie", "exact"))
         w.add(target, iza("unit"), "<http://qudt.org/vocab/unit/PERCENT>")
         w.add(target, iza("direction"), concept("richting", rng.choice(["toename", "afname"])))
         w.add(target, iza("targetDate"), typed(rng.choice([2025, 2026, 2027]), "gYear"))
@@ -222,17 +226,17 @@ def write_region(w: Writer, rng: random.Random, r: int, shape: PlanShape) -> lis
     w.add(allocation, iza("endDate"), typed(2026, "gYear"))
     w.add(plan, iza("hasAllocation"), allocation)
     lines = [rng.randint(10, 600) * 1000 for _ in range(shape.budget_lines)]
-    w.amount(allocation, "annualAmount", sum(lines))
+    w.amount(allocation, sum(lines), "per-jaar")
     budget = thing("begroting", f"sr{r:02d}-begroting-2024")
     w.resource(budget, "Budget", f"Begroting 2024 regio {r:02d}")
     w.add(plan, iza("hasBudget"), budget)
-    w.amount(budget, "statedTotal", sum(lines))
+    w.amount(budget, sum(lines))
     for b, euros in enumerate(lines, 1):
         line = thing("begrotingspost", f"sr{r:02d}-begrotingspost-{b}")
         w.resource(line, "BudgetLine", f"Begrotingspost {b} van regio {r:02d}")
         w.add(line, iza("order"), typed(b, "integer"))
         w.add(budget, iza("hasBudgetLine"), line)
-        w.amount(line, "amount", euros)
+        w.amount(line, euros)
     count["themeItems"] = count["transformations"] + count["solutionDirections"]
     count["themes"] = dict(sorted(count["themes"].items()))
     count["fundingTotal"] = sum(lines)

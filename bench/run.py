@@ -44,6 +44,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -62,6 +63,7 @@ SYNTHETIC = BENCH / "synthetic"
 RESULTS = BENCH / "results"
 README = BENCH / "README.md"
 MARK_START, MARK_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+SEARCH_MARKS = ("<!-- bench:search:start -->", "<!-- bench:search:end -->")
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 IZA_KG = str(BIN / "iza-kg") if (BIN / "iza-kg").exists() else shutil.which("iza-kg") or "iza-kg"
@@ -342,7 +344,7 @@ class Target:
 def bound_query(query, region: int = 1) -> str:
     """The .rq text with its parameters bound to the first synthetic region (its plan, a theme ...)."""
     values = {"region": region_iri(region), "regio": region_iri(region), "plan": plan_iri(region), "theme": THEME_IRI,
-              "resource": region_iri(region), "area": region_iri(region), "q": "regio"}
+              "resource": region_iri(region), "area": region_iri(region)}
     params = {name: values.get(name, parameter.default) for name, parameter in query.parameters.items()}
     params = {k: v for k, v in params.items() if v is not None}
     return bind_with_values(query.text, query.bind(params))
@@ -357,7 +359,25 @@ def route_targets() -> list[Target]:
         Target("compare-31", "/compare?regions=" + ",".join(slugs), "route"),
         Target("theme", f"/themes/{THEME}", "route"),
         Target("indicator", f"/queries/region-observations?region={region_iri(1)}&pageSize=1000", "route"),
+        *search_targets(),
     ]
+
+
+# GET /search on the synthetic graphs' words: a word, two words, a phrase, a prefix, a filter, a word in
+# 12% of the resources (an indicator's name in its observations) and one in every resource.
+SEARCHES = {
+    "search:word": {"q": "transformatie"},
+    "search:two-words": {"q": "streefwaarde kpi"},
+    "search:phrase": {"q": '"prioritaire opgave"'},
+    "search:prefix": {"q": "oplossings*"},
+    "search:filtered": {"q": "opgave", "region": region_slug(1)},
+    "search:many-hits": {"q": "mantelzorgpotentieel"},
+    "search:every-resource": {"q": "synthetische"},
+}
+
+
+def search_targets() -> list[Target]:
+    return [Target(name, "/search?" + urlencode(params), "route") for name, params in SEARCHES.items()]
 
 
 def sparql_targets(library: QueryLibrary | None = None, runs: int | None = None) -> list[Target]:
@@ -677,6 +697,7 @@ def run_size(name: str, args, log=print) -> dict:
         with api_server(nt) as server, httpx.Client(base_url=server.base, timeout=60) as client:
             result["embedded_start_s"] = round(server.ready_s, 2)
             result["answers_embedded"] = check_answers(client, counts)
+            result["search_index_embedded"] = client.get("/search/index").json()  # waits for the background build
             log(f"   embedded API up in {server.ready_s:.1f} s; answer problems: {len(result['answers_embedded'])}")
             measure(client, routes + sparql, args.runs, args.warmup, args.budget_s, log)
             result["embedded"] = {t.name: summary(t) for t in routes + sparql}
@@ -692,6 +713,7 @@ def run_size(name: str, args, log=print) -> dict:
                 endpoint = oxigraph.base + "/query"
                 with api_server(None, endpoint=endpoint) as server, httpx.Client(base_url=server.base, timeout=60) as client:
                     result["answers_remote"] = check_answers(client, counts)
+                    result["search_index_remote"] = client.get("/search/index").json()
                     remote = route_targets() + ([] if SIZES[name] > SIZES[args.remote_sparql_max]
                                                  else sparql_targets(runs=args.sparql_runs))
                     measure(client, remote, args.runs, args.warmup, args.remote_budget_s, log)
@@ -720,6 +742,97 @@ def run_size(name: str, args, log=print) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
         del dataset
     return result
+
+
+def rss_mib() -> float:
+    return int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+
+
+def run_search(name: str, args, log=print) -> dict:
+    """The search section alone (--only-search): the load into the embedded store, the index built in
+    process the way the served app builds it (its query workers answer the named queries page by page;
+    reading the graph and building the FTS5 index timed apart, memory measured), then `iza-kg serve`
+    with its own background build and the search targets through HTTP."""
+    import gc
+
+    from app.core.isolation import IsolatedBackend, IsolationLimits
+    from app.loader import source_files
+    from app.search.index import SearchIndex
+    from app.search.source import read_entries
+
+    nt, counts = ensure_generated(name, SIZES[name])
+    paths = sources(nt)
+    result: dict = {"load_embedded": load_embedded(paths)}
+    log(f"== search {name}: load {result['load_embedded']['seconds']:.2f} s")
+    limits = IsolationLimits()
+    backend = IsolatedBackend.from_files(source_files(paths), limits)
+    try:
+        gc.collect()
+        before = rss_mib()
+        started = time.perf_counter()
+        entries, _ = read_entries(backend, QueryLibrary.load(), limits.max_rows)
+        read = time.perf_counter()
+        index = SearchIndex(entries)
+        built = time.perf_counter()
+        resources = len(entries)
+        del entries
+        gc.collect()
+        result["in_process"] = {"read_s": round(read - started, 3), "index_s": round(built - read, 3),
+                                "build_s": round(built - started, 3), "resources": resources,
+                                "index_mib": round(index.memory_bytes / 2**20, 1),
+                                "rss_growth_mib": round(rss_mib() - before, 1)}
+        log(f"   in process: {result['in_process']}")
+        result["engine_p50_ms"] = {}  # the index alone, no HTTP: what a search costs before the API's part
+        for target, params in SEARCHES.items():
+            filters = {"regions": [params["region"]]} if "region" in params else {}
+            times = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                index.search(params["q"], **filters)
+                times.append(time.perf_counter() - started)
+            result["engine_p50_ms"][target] = ms(percentile(times, 50))
+        del index
+    finally:
+        backend.close()
+    targets = search_targets()
+    with api_server(nt) as server, httpx.Client(base_url=server.base, timeout=120) as client:
+        result["served_index"] = client.get("/search/index").json()
+        measure(client, targets, args.runs, args.warmup, args.budget_s, log)
+        result["embedded"] = {t.name: summary(t) for t in targets}
+        result["hits"] = {t.name: int(client.get(t.path).headers["x-total-count"]) for t in targets}
+        result["peak_memory_mib"] = server.peak_memory_mib()
+    log(f"   served: index {result['served_index']}; p50 " +
+        ", ".join(f"{k} {v['p50_ms']}" for k, v in result["embedded"].items()))
+    return result
+
+
+def search_table(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"Measured {results['finished']} with `{results['command']}` in {results['wall_s'] / 60:.1f} min. Machine: "
+             f"{m['cpu']}, {m['cores']} cores; load average {m['loadavg_start']:.1f} at the start and "
+             f"{m['loadavg_end']:.1f} at the end (the machine was shared with other jobs).", "",
+             "| size | load (s) | index build in process: read the graph + build FTS5 = total (s) | build / load | "
+             "resources | index (MiB) | process growth (MiB) | served app: build (s) | peak memory (PSS, MiB) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, s in results["sizes"].items():
+        p, served, load = s["in_process"], s["served_index"], s["load_embedded"]["seconds"]
+        lines.append(f"| {name} | {fmt(load)} | {p['read_s']} + {p['index_s']} = {p['build_s']} | "
+                     f"{served['build_seconds'] / load:.2f} | {p['resources']} | {p['index_mib']} | {p['rss_growth_mib']} | "
+                     f"{served['build_seconds']} | {s['peak_memory_mib']} |")
+    names = list(SEARCHES)
+    lines += ["", "GET /search through HTTP (p50 / p95 ms, runs) and the index alone in process (p50 ms, no HTTP):", "",
+              "| query | " + " | ".join(f"{size} hits | {size} HTTP | {size} index alone" for size in results["sizes"]) + " |",
+              "| --- |" + " --- | --- | --- |" * len(results["sizes"])]
+    for n in names:
+        cells = []
+        for s in results["sizes"].values():
+            e = s["embedded"][n]
+            cells += [str(s["hits"][n]), f"{fmt(e['p50_ms'])} / {fmt(e['p95_ms'])} ({e['runs']})", fmt(s["engine_p50_ms"][n])]
+        lines.append(f"| `{' '.join(f'{k}={v}' for k, v in SEARCHES[n].items())}` | " + " | ".join(cells) + " |")
+    for name, s in results["sizes"].items():
+        p50s = [e["p50_ms"] for e in s["embedded"].values() if e["p50_ms"] is not None]
+        lines.append(f"\n{name}: median of the search targets' p50 {statistics.median(p50s):.1f} ms.")
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -754,6 +867,7 @@ def targets(results: dict) -> list[dict]:
                            f"slowest {worst[0]}; {len(over)} of {len(measured)} over the limit (ms): {', '.join(over) or 'none'}"
                            + (f"; no answer: {', '.join(refused)}" if refused else "")))
         found.append(check("1M remote Oxigraph: /compare 3 regions p50", p50(big, "remote", "compare-3"), 120, "ms"))
+        found += search_checks(big, "embedded")
         found.append(check("1M load into the embedded store", round(big["load_embedded"]["seconds"], 2), 5, "s"))
         found.append(check("1M peak memory of the server (PSS of its process tree)", big.get("peak_memory_mib"), 1024, "MiB"))
     if mid and mid.get("rdflib"):
@@ -793,6 +907,22 @@ def targets(results: dict) -> list[dict]:
             if problems is not None:
                 found.append(check(f"{size_name} {backend}: answers match the generator's counts", len(problems), 0, "problems",
                                    "; ".join(problems[:3])))
+    return found
+
+
+def search_checks(size: dict, backend: str) -> list[dict]:
+    """Search p50 (the median of the search targets' p50, each named) and the index build against the load."""
+    found = []
+    p50s = {k.removeprefix("search:"): v["p50_ms"] for k, v in size.get(backend, {}).items()
+            if k.startswith("search:") and v["p50_ms"] is not None}
+    if p50s:
+        found.append(check(f"1M {backend}: /search p50 (median of the search targets)", statistics.median(p50s.values()),
+                           20, "ms", ", ".join(f"{k} {v}" for k, v in p50s.items())))
+    index, load = size.get(f"search_index_{backend}"), size.get("load_embedded", {}).get("seconds")
+    if index and load:
+        found.append(check("1M: search index build / load into the embedded store", round(index["build_seconds"] / load, 2),
+                           0.1, "x", f"{index['build_seconds']} s / {load:.2f} s; index {index['memory_bytes'] / 2**20:.1f} MiB, "
+                           f"{index['resources']} resources"))
     return found
 
 
@@ -935,12 +1065,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str, path: Path = README) -> None:
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    if path.exists() and MARK_START in path.read_text():
+def write_readme(text: str, path: Path = README, marks: tuple[str, str] = (MARK_START, MARK_END)) -> None:
+    start, end = marks
+    block = f"{start}\n{text}\n{end}"
+    if path.exists() and start in path.read_text():
         current = path.read_text()
-        before, rest = current.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1] if MARK_END in rest else ""
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1] if end in rest else ""
         path.write_text(before + block + after)
     else:
         current = path.read_text() if path.exists() else "# Benchmarks\n"
@@ -988,7 +1119,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--report-only", action="store_true",
                         help="rebuild targets, plots and the README table from --out/benchmark.json without measuring")
+    parser.add_argument("--only-search", action="store_true",
+                        help="measure only the search section (index build, memory, /search latency) at --sizes")
     args = parser.parse_args(argv)
+    if args.only_search:
+        started = time.perf_counter()
+        import logging
+
+        logging.getLogger("iza_kg").setLevel(logging.WARNING)
+        results = {"command": "python bench/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip(),
+                   "machine": machine(), "versions": versions(), "sizes": {}}
+        for name in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+            results["sizes"][name] = run_search(name, args)
+        results["machine"]["loadavg_end"] = os.getloadavg()[0]
+        results["wall_s"] = round(time.perf_counter() - started, 1)
+        results["finished"] = time.strftime("%Y-%m-%d %H:%M %Z")
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "search.json").write_text(json.dumps(results, indent=1) + "\n")
+        if not args.no_readme:
+            write_readme(search_table(results), marks=SEARCH_MARKS)
+        print(search_table(results))
+        return 0
     if args.report_only:
         results = json.loads((args.out / "benchmark.json").read_text())
         results["targets"] = targets(results)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.backends.embedded import EmbeddedBackend
@@ -13,8 +11,6 @@ from app.queries import QueryLibrary
 from app.results import rows
 from tests.virtuoso import Virtuoso
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

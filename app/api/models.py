@@ -24,10 +24,11 @@ class FundingAmount(BaseModel):
     label: str | None = None
     stream: str | None = None
     streamLabel: str | None = None
-    amount: float | None = Field(None, description="EUR over the whole period")
-    maxAmount: float | None = None
-    annualAmount: float | None = Field(None, description="EUR per year")
-    annualMaxAmount: float | None = Field(None, description="maximum EUR per year")
+    amount: float | None = Field(None, description="EUR, the number the document states")
+    figureKind: str | None = Field(None, description="what kind of figure the amount is: exact, maximaal, ten-minste, meer-dan, ongeveer or bereik")
+    timeBasis: str | None = Field(None, description="per-jaar (per year) or totaal-over-periode (total over startDate-endDate)")
+    minAmount: float | None = Field(None, description="lower end, for a range (figureKind bereik)")
+    maxAmount: float | None = Field(None, description="upper end, for a range (figureKind bereik)")
     startDate: str | None = None
     endDate: str | None = None
     sourceQuote: str | None = None
@@ -131,17 +132,48 @@ class FrameworkDetail(BaseModel):
     items: list[FrameworkItem]
 
 
-class SearchHit(BaseModel):
-    resource: str
+class Named(BaseModel):
+    key: str = Field(description="The value to filter by: a region's slug, a type's or a document's IRI")
+    iri: str
     label: str
-    lang: str
-    type: str | None = None
+
+
+class SearchHit(BaseModel):
+    resource: str = Field(description="The IRI of the resource that matched")
+    label: str | None
+    type: Named | None
+    region: Named | None = Field(description="The region the resource belongs to (the first, if several); none for "
+                                 "national and reference resources")
+    regions: list[Named]
+    document: Named | None = Field(description="The source document the resource is derived from (the first, if several)")
+    documents: list[Named]
+    snippet: str = Field(description="The matching text, HTML-escaped, the matched words in <mark>...</mark>")
+    text: str = Field(description="The same snippet as plain text")
+    score: float = Field(description="BM25 relevance; higher is better")
+    links: dict[str, str] = Field(description="page: the resource's page in this app; document: the source document's IRI")
+
+
+class FacetValue(Named):
+    count: int
 
 
 class SearchPublic(BaseModel):
     q: str
+    page: int
+    pageSize: int
+    total: int
     data: list[SearchHit]
-    count: int
+    facets: dict[str, list[FacetValue]] = Field(description="region, type, document: how many hits each value has "
+                                                "(under the other filters)")
+    filters: dict[str, list[str]]
+
+
+class SearchIndexPublic(BaseModel):
+    backend: str
+    resources: int = Field(description="Resources in the index (each with its labels, descriptions and quotes)")
+    memory_bytes: int
+    built_at: str
+    build_seconds: float
 
 
 class RegionRef(BaseModel):

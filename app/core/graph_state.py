@@ -182,6 +182,8 @@ class GraphReloader:
                 timer = threading.Timer(grace, old.close)  # queries already on the old graph finish there
                 timer.daemon = True
                 timer.start()
+            for listener in getattr(self.app.state, "graph_listeners", ()):
+                listener(backend)  # what is derived from the graph follows it (the search index, app.search)
             return True
 
     def watch(self, interval_s: float) -> None:

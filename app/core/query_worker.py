@@ -30,10 +30,12 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from app.backends.store_answers import answer
+from app.inference import materialise
 
 
 def load(sources) -> ox.Store:
-    """One store, each source in its own named graph, by Oxigraph's bulk loader (no Python objects per triple)."""
+    """One store, each source in its own named graph, by Oxigraph's bulk loader (no Python objects per triple),
+    plus the graph of RDFS entailments (app.inference; adds nothing when the sources already hold it)."""
     store = ox.Store()
     for path, data, graph in sources:
         if path is None:
@@ -44,6 +46,7 @@ def load(sources) -> ox.Store:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(path=path, format=rdf_format))
         else:
             store.bulk_load(path=path, format=rdf_format, to_graph=graph)
+    materialise(store)
     return store
 
 

@@ -128,6 +128,8 @@ class Fact:
     amount: object = None
     min_amount: object = None
     max_amount: object = None
+    figure_kind: str = ""  # notation of the amount's iza:figureKind
+    time_basis: str = ""  # notation of the amount's iza:timeBasis
 
     @property
     def text(self) -> str:
@@ -257,7 +259,8 @@ def _items(run: Runner, region: str, lang: str) -> tuple[dict[str, Item], list[I
             continue
         prop = local_name(row["property"])
         label = pick(row, "value", lang)
-        fact = Fact(prop, row["value"], label, row.get("amount"), row.get("minAmount"), row.get("maxAmount"))
+        fact = Fact(prop, row["value"], label, row.get("amount"), row.get("minAmount"), row.get("maxAmount"),
+                    row.get("figureKind") or "", row.get("timeBasis") or "")
         if not any(f.value == fact.value for f in item.facts[prop]):
             item.facts[prop].append(fact)
     return by_iri, top
@@ -268,7 +271,9 @@ def _observations(run: Runner, region: str, lang: str) -> list[dict]:
     for row in run("page-region-observations", region=region):
         result.append({
             "iri": row["observation"], "label": pick(row, "label", lang), "indicator": pick(row, "indicator", lang),
-            "indicator_iri": row.get("indicator"), "value": row.get("value"), "upper": row.get("upperValue"),
+            "indicator_iri": row.get("indicator"), "value": row.get("value"),
+            "min": row.get("minValue"), "max": row.get("maxValue"), "figure_kind": row.get("figureKind") or "",
+            "kind": FIGURE_KIND_WORDS.get(row.get("figureKind") or "", ""),
             "unit": local_name(row["unit"]) if row.get("unit") else "", "year": row.get("refYear"),
             "base_year": row.get("baseYear"), "projection": bool(row.get("isProjection")),
             "scenario": row.get("scenario") or "", "breakdown": row.get("breakdown") or "",
@@ -316,27 +321,28 @@ def profile(run: Runner, slug: str, lang: str) -> Profile | None:
 # --------------------------------------------------------------------- derived views of a profile
 
 
-def amount_of(item: Item) -> tuple[object, str] | None:
-    """(value, kind) of the item's amount: kind '' for the whole period, 'per_year', or 'at_most_per_year'."""
-    for prop, kind in (("amount", ""), ("annualAmount", "per_year"), ("statedTotal", "")):
-        fact = item.first(prop)
-        if fact is not None:
-            if fact.amount is not None:
-                return fact.amount, kind
-            if fact.max_amount is not None:
-                return fact.max_amount, ("at_most_per_year" if kind == "per_year" else "at_most")
-    return None
+# The page's words for a figure kind (notation of iza:figureKind) other than exact.
+FIGURE_KIND_WORDS = {"maximaal": "at_most", "ten-minste": "at_least", "meer-dan": "more_than",
+                     "ongeveer": "about", "bereik": "range_from"}
+
+
+def amount_of(item: Item) -> tuple[object, str, bool] | None:
+    """(value, word for its figure kind or '', whether it is per year) of the item's iza:amount."""
+    fact = item.first("amount")
+    if fact is None or fact.amount is None:
+        return None
+    return fact.amount, FIGURE_KIND_WORDS.get(fact.figure_kind, ""), fact.time_basis == "per-jaar"
 
 
 def budgets(profile: Profile) -> list[dict]:
-    """Each budget of the region with its lines, the sum of the lines and the stated total."""
+    """Each budget of the region with its lines, the sum of the lines and the budget's own amount (its stated total)."""
     result = []
     for item in profile.section("funding"):
         lines = [c for c in item.children if c.rel == "hasBudgetLine"]
         if not lines and item.cls != "Budget":
             continue
         values = [(line, amount_of(line)) for line in lines]
-        total = item.first("statedTotal")
+        total = item.first("amount")
         numbers = [a[0] for _, a in values if a is not None]
         result.append({"budget": item, "lines": values, "sum": sum(numbers) if numbers else None,
                        "stated_total": total.amount if total else None})
@@ -361,9 +367,12 @@ def kpis(profile: Profile) -> list[dict]:
         targets = [c for c in kpi.children if c.rel == "hasTarget"]
         rows_ = []
         for target in targets or [kpi]:
-            value = target.first("targetValue")
+            value, upper = target.first("value"), target.first("maxValue")
+            kind = target.first("figureKind")
             rows_.append({
                 "item": target, "value": value.value if value else None,
+                "kind": FIGURE_KIND_WORDS.get(kind.value.rsplit("/", 1)[-1], "") if kind else "",
+                "upper": upper.value if upper and kind and str(kind.value).endswith("/bereik") else None,
                 "unit": local_name(str(target.first("unit").value)) if target.first("unit") else "",
                 "date": ", ".join(target.texts("targetDate")), "baseline": target.first("baselineValue"),
                 "not_yet_defined": target.not_yet_defined or kpi.not_yet_defined,

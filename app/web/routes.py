@@ -16,12 +16,15 @@ from types import SimpleNamespace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote_plus, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.api.deps import BackendDep, LibraryDep
+from app.search import service as search_service
+from app.search.analysis import QuerySyntaxError
 from app.web import charts, pagedata
 from app.web.i18n import DEFAULT_LANGUAGE, translate
 
@@ -32,8 +35,9 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 templates = Jinja2Templates(directory=str(TEMPLATES))
 router = APIRouter(tags=["pages"], include_in_schema=False)
 COMPARISON_TABLES = ("themes", "funding", "kpis", "frameworks")
+SEARCH_PAGE_SIZE = 25
 PAGES = (("home", "/"), ("compare", "/vergelijk"), ("compliance", "/naleving"), ("frameworks", "/kaders"),
-         ("sparql_editor", "/sparql-editor"))
+         ("sources", "/sources"), ("search", "/zoeken"), ("sparql_editor", "/sparql-editor"))
 
 
 def get_runner(request: Request, backend: BackendDep, library: LibraryDep) -> pagedata.Runner:
@@ -89,7 +93,7 @@ def context(request: Request, lang: str, page: str, title: str, **values) -> dic
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     if other != DEFAULT_LANGUAGE:
         params.append(("lang", other))
-    switch = request.url.path + ("?" + "&".join(f"{k}={v}" for k, v in params) if params else "")
+    switch = request.url.path + ("?" + urlencode(params) if params else "")
     return {
         "request": request, "lang": lang, "page": page, "title": title, "_": lambda key: translate(key, lang),
         "url": url, "switch_url": switch, "pages": PAGES, "local_path": pagedata.local_path,
@@ -167,8 +171,6 @@ def _profile_charts(profile, budgets, allocations, kpis, lang: str) -> dict:
         for obs in sorted(observations, key=lambda o: str(o["year"])):
             suffix = f" ({t('projection')})" if obs["projection"] else ""
             bars.append((f"{obs['year']}{suffix}", obs["value"]))
-            if obs["upper"] is not None:
-                bars.append((f"{obs['year']}{suffix}, max.", obs["upper"]))
         out["projections"].append(_chart(f"{indicator}: {profile.region.label}", bars,
                                          lambda v, u=unit: with_unit(v, u, lang), [t("year"), t("value")]))
     by_unit: dict[str, list] = {}
@@ -266,6 +268,38 @@ def compliance_state(app, backend, library) -> dict:
 
             threading.Thread(target=compute, name="page-compliance", daemon=True).start()
     return {"error": state.get("error")} if state.get("error") else {}
+
+
+@router.get("/zoeken", response_class=HTMLResponse)
+def search(request: Request, backend: BackendDep, lang: Lang = DEFAULT_LANGUAGE, q: str = "",
+           regio: Annotated[list[str], Query()] = [], soort: Annotated[list[str], Query()] = [],  # noqa: B006
+           document: Annotated[list[str], Query()] = [], pagina: Annotated[int, Query(ge=1)] = 1):  # noqa: B006
+    """Full-text search (app.search): hits grouped by region, with filters per region, type and document."""
+    ctx = context(request, lang, "search", translate("search", lang), q=q, answer=None, error=None, groups=[])
+    if q.strip():
+        built = search_service.indexes(request.app).for_backend(backend)
+        try:
+            answer = search_service.search(built, q, regio, soort, document, pagina, SEARCH_PAGE_SIZE)
+        except (QuerySyntaxError, search_service.UnknownFilter) as error:
+            ctx.update(title=f"{translate('search', lang)}: {q}", error=str(error))
+            return render(request, "search.html", ctx, status_code=400)
+        groups: dict[str, dict] = {}
+        for hit in answer["data"]:
+            key = hit["region"]["key"] if hit["region"] else ""
+            groups.setdefault(key, {"region": hit["region"], "hits": []})["hits"].append(hit)
+        last = max(1, -(-answer["total"] // SEARCH_PAGE_SIZE))
+        params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("pagina", "lang")]
+        ctx.update(title=f"{translate('search', lang)}: {q}", answer=answer,
+                   groups=sorted(groups.values(), key=lambda g: (g["region"] is None, (g["region"] or {}).get("label", ""))),
+                   last=last, page_url=lambda number: ctx["url"]("/zoeken", **_grouped(params + [("pagina", number)])))
+    return render(request, "search.html", ctx)
+
+
+def _grouped(pairs: list[tuple[str, object]]) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(quote_plus(str(value)))
+    return grouped
 
 
 @router.get("/sparql-editor", response_class=HTMLResponse)

@@ -125,7 +125,9 @@ def test_g1_the_seven_municipalities_and_the_region_make_agreements_with_zilvere
     municipalities = sorted(r["organisationLabel"] for r in rows if r["organisationType"].endswith("/Municipality"))
     assert municipalities == ["Blaricum", "Eemnes", "Gooise Meren", "Hilversum", "Huizen", "Laren", "Wijdemeren"]
     others = {(r["organisationLabel"], r["roleNotation"]) for r in rows if not r["organisationType"].endswith("/Municipality")}
-    assert others == {("Regio Gooi en Vechtstreek", "deelnemer"), ("Zilveren Kruis", "zorgverzekeraar")}
+    # the parties, and the joint administrative meeting that sets the yearly priorities
+    assert others == {("Regio Gooi en Vechtstreek", "deelnemer"), ("Zilveren Kruis", "zorgverzekeraar"),
+                      ("Bestuurlijk overleg Zilveren Kruis en Gemeenten", "goedkeurder")}
 
 
 def test_partners_of_the_regioplan_by_role(run_query):
@@ -153,7 +155,7 @@ def test_g7_transformation_funds_from_zilveren_kruis_and_vgz(run_query):
     [funds] = [r for r in run_query("region-allocations", region=REGION) if (r["stream"] or "").endswith("/transformatiemiddelen")]
     assert split(funds["requestedFrom"]) == {"Zilveren Kruis", "VGZ"}
     assert funds["assessedBy"] == "Zilveren Kruis"
-    assert funds["annualAmount"] is None and funds["annualMax"] is None and funds["amount"] is None
+    assert funds["amount"] is None and funds["figureKind"] is None
 
 
 def test_x1_zilveren_kruis_is_the_insurer_partner_and_no_insurer_is_preferent(run_query):
@@ -167,8 +169,8 @@ def test_x1_zilveren_kruis_is_the_insurer_partner_and_no_insurer_is_preferent(ru
 
 def test_g4_spuk_iza_at_most_1_75_million_per_year_2024_to_2026(run_query):
     [spuk] = [r for r in run_query("region-allocations", region=REGION) if (r["stream"] or "").endswith("/spuk-iza")]
-    assert spuk["annualMax"] == Decimal("1750000")
-    assert spuk["annualAmount"] is None
+    assert (spuk["amount"], spuk["figureKind"], spuk["timeBasis"]) == (Decimal("1750000"), "maximaal", "per-jaar")
+    assert spuk["minAmount"] is None and spuk["maxAmount"] is None  # a maximum, not a range
     assert spuk["currency"] == "EUR"
     assert (spuk["startDate"], spuk["endDate"]) == ("2024", "2026")
     assert spuk["purpose"].startswith("SPUK IZA moet worden aangewend")
@@ -184,7 +186,7 @@ def test_g6_about_15000_extra_older_people_between_2023_and_2040(run_query):
     [row] = [r for r in observations(run_query) if r["indicatorNotation"] == "ouderen-toename"]
     assert row["value"] == Decimal("15000") and row["unit"] == NUM
     assert (row["baseYear"], row["refYear"]) == ("2023", "2040")
-    assert row["qualifier"] == "ongeveer" and row["isProjection"] is True
+    assert row["figureKind"] == "ongeveer" and row["isProjection"] is True
 
 
 def test_demographic_projections_of_the_region_profile(run_query):
@@ -214,7 +216,7 @@ def test_hard_to_fill_vacancies_against_the_national_share(run_query):
 
 def test_organisations_and_people_involved_in_drafting(run_query):
     rows = [r for r in observations(run_query) if r["about"] == REGIOPLAN]
-    counts = sorted((r["indicatorNotation"], r["value"], r["qualifier"]) for r in rows)
+    counts = sorted((r["indicatorNotation"], r["value"], r["figureKind"]) for r in rows)
     assert counts == [
         ("betrokken-organisaties", Decimal("40"), "meer-dan"),
         ("betrokken-professionals", Decimal("120"), "meer-dan"),
@@ -298,7 +300,7 @@ def test_collaboration_agenda_term_themes_and_programmes(graph):
     assert [label(p) for p in programmes] == ["Programma Zorg Dichterbij", "Programma Regio Kompas",
                                               "RHOGO op koers naar 2024", "Gezond Gooi (netwerk)",
                                               "Beleidsplan Bescherming en opvang"]
-    targets = {int(graph.value(t, IZA.targetValue)) for t in graph.objects(programmes[0], IZA.statedTarget)}
+    targets = {int(graph.value(t, IZA.value)) for t in graph.objects(programmes[0], IZA.statedTarget)}
     assert targets == {30, 20}
 
 
@@ -309,3 +311,34 @@ def test_g1_municipalities_of_the_collaboration_agenda_with_cbs_codes(run_query)
         ("Huizen", "GM0406"), ("Laren", "GM0417"), ("Wijdemeren", "GM1696")]
     # Only Hilversum's membership of the zorgkantoorregio is stated in the documents.
     assert [r["label"] for r in run_query("region-municipalities", area=REGION)] == ["Hilversum"]
+
+
+# --- The collaboration agenda worked out (003): challenges, approaches, what is only explored ----
+
+def test_the_agenda_takes_four_challenges_from_its_regiobeeld(run_query):
+    rows = run_query("plan-challenges", plan=AGENDA)
+    assert [r["challengeLabel"] for r in rows] == [
+        "Groei van het aantal (met name oudere) inwoners en vergrijzing boven het Nederlands gemiddelde",
+        "Groot en stijgend tekort aan personeel, waaronder verpleegkundigen",
+        "Stijgende zorgkosten door de groei van de groep ouderen; het zorggebruik moet veranderen",
+        "Een gedeeld beeld van de totale opgave ontbreekt",
+    ]
+
+
+def test_what_the_agenda_only_explores_is_marked_as_such(run_query):
+    rows = run_query("items-by-status", status=ID + "status/in-verkenning")
+    explored = {r["item"] for r in rows if r["region"] == REGION}
+    assert explored == {
+        ID + "aanpak/gv-leerlijn-wmo-medewerker",
+        ID + "aanpak/gv-tools-informele-ondersteuners",
+        ID + "aanpak/gv-efficientere-inzet-van-zorg",
+    }
+    assert {r["plan"] for r in rows if r["region"] == REGION} == {AGENDA}
+
+
+def test_the_early_warning_covenant_runs_between_zilveren_kruis_and_the_municipalities(run_query):
+    rows = run_query("items-by-status", status=ID + "status/in-uitvoering")
+    running = {r["item"]: r for r in rows if r["region"] == REGION}
+    covenant = running[ID + "aanpak/gv-convenant-vroegsignalering"]
+    assert "betaalachterstanden bij Zilveren Kruis bekend zijn bij gemeenten" in covenant["sourceQuote"]
+    assert ID + "aanpak/gv-convenant-rookvrije-generatie" in running

@@ -1,27 +1,22 @@
 """Checks on the data as a whole: sources, closed-world vocabulary, namespaces, reference identifiers."""
 
 import re
-import subprocess
-import sys
 
-import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from app.loader import ROOT, load_project
-from app.namespaces import IZA, PREFIX_MAP
-from tests.conftest import SHARED
+from app.namespaces import ID, IZA, PREFIX_MAP
+from app.quotes import Citations, unsourced
 
-CHECK_QUOTES = SHARED / "tools" / "check_quotes.py"
 TERM_TYPES = {"Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "SymmetricProperty"}
 
 
-@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the project")
-def test_every_source_quote_occurs_in_its_source_document():
-    result = subprocess.run([sys.executable, str(CHECK_QUOTES), "--strict", str(ROOT / "data")],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
-    assert re.search(r"[1-9]\d* excerpts checked, 0 not found", result.stdout)
+def test_every_source_quote_occurs_in_its_source_document(project):
+    citations = Citations.from_project(project)
+    assert len(citations.quotes) > 1000 and len(citations.documents) == 5
+    assert [(q.where, q.text) for q, _, _ in citations.not_found()] == []
+    assert unsourced(project) == []
 
 
 def test_every_project_term_used_in_data_is_declared_in_the_ontology():
@@ -76,3 +71,37 @@ def test_municipalities_carry_cbs_codes_and_matching_tooi_iris(project):
         tooi = str(graph.value(municipality, SKOS.exactMatch))
         assert re.fullmatch(r"GM\d{4}", code)
         assert tooi == f"https://identifier.overheid.nl/tooi/id/gemeente/{code.lower()}"
+
+
+PREFIX_DECLARATION = re.compile(r"^\s*@?prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+
+
+def test_a_prefix_names_the_same_namespace_in_every_file():
+    """`opgave:` must not be /id/opgave/ in one file and /id/prioritaire-opgave/ in another."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for folder, pattern in (("data", "*.ttl"), ("ontology", "*.ttl"), ("shapes", "*.ttl"), ("queries", "*.rq")):
+        for path in sorted((ROOT / folder).rglob(pattern)):
+            for prefix, namespace in PREFIX_DECLARATION.findall(path.read_text(encoding="utf-8")):
+                seen.setdefault(prefix, {}).setdefault(namespace, []).append(str(path.relative_to(ROOT)))
+    assert {prefix: namespaces for prefix, namespaces in seen.items() if len(namespaces) > 1} == {}
+
+
+def test_comparison_themes_and_plan_themes_live_in_namespaces_of_their_own(project):
+    graph = project.union_graph()
+    comparison = str(ID) + "thema/"
+    in_comparison = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(comparison)}
+    assert in_comparison and all((s, RDF.type, SKOS.Concept) in graph and (s, RDF.type, IZA.Theme) not in graph
+                                 for s in in_comparison)
+    plan_themes = set(graph.subjects(RDF.type, IZA.Theme))
+    assert plan_themes and {str(s).rsplit("/", 2)[-2] for s in plan_themes} <= {"plan-thema", "ambitie"}
+
+
+def test_every_changed_iri_is_replaced_by_one_that_exists_and_is_used_nowhere_else(project):
+    """data/iri-changes.ttl: each old IRI occurs only as the object of dcterms:replaces."""
+    graph = project.union_graph()
+    changes = list(graph.subject_objects(DCTERMS.replaces))
+    assert len(changes) >= 50
+    for new, old in changes:
+        assert (new, RDF.type, None) in graph, new
+        assert set(graph.triples((old, None, None))) == set()
+        assert {(s, p) for s, p, _ in graph.triples((None, None, old))} == {(new, DCTERMS.replaces)}

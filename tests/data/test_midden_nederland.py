@@ -133,7 +133,7 @@ def test_m6_administrative_burden_35_percent_in_2026(run_query):
 
 
 def test_all_numeric_kpis_with_their_targets(run_query):
-    numeric = {(r["kpiLabel"], r["value"], r["upperValue"], r["unit"], r["direction"].rsplit("/", 1)[-1])
+    numeric = {(r["kpiLabel"], r["value"], r["maxValue"], r["unit"], r["direction"].rsplit("/", 1)[-1])
                for r in _kpis(run_query) if r["value"] is not None}
     assert numeric == {
         ("Extra RTA's ontwikkeld, vastgesteld en geïmplementeerd", Decimal(9), None, NUM, "toename"),
@@ -148,7 +148,7 @@ def test_all_numeric_kpis_with_their_targets(run_query):
         ("Inclusie van de patiëntpopulatie in hybride zorgpaden", Decimal(50), None, PERCENT, "bereiken"),
     }
     [mrc] = [r for r in _kpis(run_query) if r["value"] == Decimal(65)]
-    assert mrc["qualifier"] == ID + "kwalificatie/ten-minste"
+    assert mrc["figureKind"] == "ten-minste"
 
 
 def test_m8_kpis_per_transformation_not_yet_defined(run_query):
@@ -235,3 +235,128 @@ def test_preconditions_bottlenecks_and_work_agenda(project):
                           "Financiering - bekostiging", "Duurzaamheid", "Regionale samenwerking", "Communicatie & marketing"]
     assert len(rows["knelpunt"]) == 8 and rows["knelpunt"][3] == "Gelijkgerichtheid tussen financiers is onvoldoende"
     assert len(rows["wa"]) == 13 and "Opstellen KPI’s per transformatie" in rows["wa"]
+
+
+def _select(project, query):
+    prefixes = """
+    PREFIX iza: <https://w3id.org/iza-kg/def/>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    """
+    return [[None if v is None else str(v) for v in row] for row in project.union_graph().query(prefixes + query)]
+
+
+def _actions(project, parent):
+    rows = _select(project, """
+    SELECT ?label ?order WHERE { <%s> iza:hasSubItem ?a . ?a a iza:Action ; iza:order ?order ; rdfs:label ?label
+      FILTER(lang(?label) = "nl") } ORDER BY ?order""" % parent)
+    return [label for label, _ in rows]
+
+
+def test_every_approach_of_the_eight_transformations_lists_its_actions(project):
+    rows = _select(project, """
+    SELECT ?approach (COUNT(?action) AS ?n) WHERE {
+      <%s> iza:hasTransformation/iza:hasSolutionDirection ?approach .
+      OPTIONAL { ?approach iza:hasSubItem ?action . ?action a iza:Action }
+    } GROUP BY ?approach""" % PLAN)
+    counts = {a.rsplit("/", 1)[-1]: int(n) for a, n in rows}
+    assert len(counts) == 22 and all(n > 0 for n in counts.values()), counts
+    assert counts["mn-technologie-passende-zorg"] == 8 and counts["mn-proactieve-zorgplanning"] == 7
+
+
+def test_hospitals_carry_out_concentration_and_distribution_of_medical_specialist_care(project):
+    approach = ID + "aanpak/mn-concentratie-en-spreiding-msz"
+    actions = _actions(project, approach)
+    assert actions[0].startswith("Aansluiten op landelijke volumenormen: oprichten van een vaatchirurgisch netwerk")
+    assert len(actions) == 3
+    carriers = _select(project, """SELECT DISTINCT ?org WHERE { <%s> iza:hasSubItem/iza:carriedOutBy ?org }""" % approach)
+    assert carriers == [[ID + "organisatie/mn-vier-ziekenhuizen"]]
+
+
+def test_round_the_clock_temporary_stay_is_still_to_be_investigated(project):
+    [[label, status, why]] = _select(project, """
+    SELECT ?label ?status ?why WHERE { <%s> iza:hasSubItem ?a . ?a iza:status ?status ; iza:statusDescription ?why ;
+      rdfs:label ?label }""" % (ID + "aanpak/mn-ouderenzorg-differentieren"))
+    assert label.startswith("Concentreren en 24/7 beschikbaarheid")
+    assert status == ID + "status/nog-niet-vastgesteld"
+    assert "07:00-22:00" in why
+
+
+def test_six_challenges_of_the_region_profile_and_the_places_they_name(project):
+    rows = _select(project, """
+    SELECT ?label ?place WHERE { <%s> iza:hasComponent ?f . ?f a iza:Finding ; rdfs:label ?label ;
+      iza:scopeNote ?scope . OPTIONAL { ?f iza:concerns ?place } FILTER(lang(?label) = "nl") }""" % PLAN)
+    challenges = {}
+    for label, place in rows:
+        challenges.setdefault(label, set()).add(place and place.rsplit("/", 1)[-1])
+    assert len(challenges) == 6
+    assert challenges["Jongeren zijn in toenemende mate kwetsbaar"] == {"nieuwegein", "utrecht", "houten", "amersfoort"}
+    assert challenges["Mentale gezondheid van jongeren en (jong)volwassenen vraagt aandacht"] == {"utrecht", "amersfoort", "zeist"}
+
+
+def test_route_dates_regiobeeld_june_2023_plan_december_2023_execution_2024_2026(project):
+    rows = _select(project, """
+    SELECT ?label ?start ?end WHERE { <%s> iza:hasStep ?s . ?s iza:endDate ?end ; rdfs:label ?label
+      OPTIONAL { ?s iza:startDate ?start } FILTER(lang(?label) = "nl") }""" % PLAN)
+    assert sorted(rows) == [["Regiobeeld", None, "2023-06"], ["Regioplan", None, "2023-12"],
+                            ["Uitvoering-werkagenda met evaluatie & monitoring", "2024", "2026"]]
+
+
+def test_rapid_test_agreements_insurers_assess_municipalities_have_no_formal_role(project):
+    rows = _select(project, """
+    SELECT ?order ?label ?assessor WHERE { <%s> iza:hasAgreement ?a . ?a iza:agreementSolution <%s> ; iza:order ?order ;
+      rdfs:label ?label OPTIONAL { ?a iza:assessedByDescription ?assessor } FILTER(lang(?label) = "nl") } ORDER BY ?order"""
+                   % (PLAN, ID + "randvoorwaarde/mn-snelle-toets"))
+    assert len(rows) == 5
+    assert "géén garantie voor goedkeuring" in rows[1][1]
+    assert rows[3][2] == "De eerste en tweede marktleider zorgverzekeraars"
+    assert "gemeenten formeel geen rol" in rows[3][1]
+
+
+def test_regional_governance_is_not_yet_decided_ready_q1_first_evaluation_q4_2024(project):
+    governance = ID + "governance/mn-regionale-governance"
+    [[status]] = _select(project, "SELECT ?s WHERE { <%s> iza:status ?s }" % governance)
+    assert status == ID + "status/nog-niet-vastgesteld"
+    quarters = {q.rsplit("/", 1)[-1] for [q] in _select(project, "SELECT ?q WHERE { <%s> iza:hasStep/iza:finishedBy ?q }" % governance)}
+    assert quarters == {"2024-q1", "2024-q4"}
+    principles = _select(project, "SELECT ?p WHERE { <%s> iza:hasSubItem ?p . ?p a iza:Principle }" % governance)
+    assert len(principles) == 6
+
+
+def test_monitoring_has_four_steps_and_reports_quarterly(project):
+    steps = _select(project, """
+    SELECT ?label ?step WHERE { <%s> iza:hasStep ?step . ?step iza:order ?o ; rdfs:label ?label } ORDER BY ?o"""
+                    % (ID + "monitoring/mn-monitoring"))
+    assert [label for label, _ in steps] == ["Identificatie & voorbereiding", "Dataverzameling & organisatie",
+                                             "Monitoring & communicatie", "Evaluatie & bijsturing"]
+    assert any("ieder kwartaal" in a for a in _actions(project, steps[2][1]))
+
+
+def test_the_separate_regioplan_acute_zorg_runs_2024_2026_with_the_acute_care_network(project):
+    [[start, end, partner, known]] = _select(project, """
+    SELECT ?start ?end ?partner ?known WHERE { <%s> <http://purl.org/dc/terms/relation> ?p .
+      ?p a iza:Plan ; iza:startDate ?start ; iza:endDate ?end ; iza:carriedOutBy ?partner ; iza:knownOnlyFrom ?known }"""
+                                             % (ID + "opgave/mn-acute-zorg"))
+    assert (start, end) == ("2024", "2026")
+    assert partner == ID + "organisatie/mn-nazmn"
+    assert known == ID + "brondocument/regioplan-midden-nederland"
+
+
+def test_lekstroom_works_with_chain_partners_through_werkplaats_lekstroom(project):
+    rows = _select(project, """
+    SELECT ?label WHERE { ?action iza:carriedOutBy <%s> ; iza:inArea <%s> ; rdfs:label ?label }"""
+                   % (ID + "organisatie/mn-werkplaats-lekstroom", ID + "subregio/mn-lekstroom"))
+    assert rows == [["Versterken samenwerking ketenpartners via Werkplaats Lekstroom"]]
+
+
+def test_the_eight_prioritised_transformations_are_told_apart_from_the_labour_market_ones(backend):
+    """The plan's own transformations (B.2) are iza:Transformation; the seven it lists under the fundamental
+    task Arbeidsmarkt are iza:TaskTransformation, so a query by class finds eight, not fifteen."""
+    count = """SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {
+        ?item a ?class ; <http://www.w3.org/ns/prov#wasDerivedFrom> <https://w3id.org/iza-kg/id/brondocument/regioplan-midden-nederland> }"""
+    def n(cls):
+        query = count.replace("?class", f"<https://w3id.org/iza-kg/def/{cls}>")
+        return int(backend.select(query).rows[0]["n"])
+    assert (n("Transformation"), n("TaskTransformation")) == (8, 7)
+    linked = backend.select(f"""SELECT ?t WHERE {{ <{PLAN}> <https://w3id.org/iza-kg/def/hasTransformation> ?t }}""").rows
+    assert len(linked) == 8

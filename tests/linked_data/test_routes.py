@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from app.namespaces import BASE
 
@@ -14,6 +15,36 @@ def test_a_thing_redirects_303_to_its_document(client):
     answer = client.get("/id/regio/midden-nederland", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/doc/regio/midden-nederland"
+
+
+def changed_iris(project) -> list[tuple[str, str]]:
+    """(old path, new path) of every row of data/iri-changes.ttl."""
+    graph = project.union_graph()
+    return sorted(("/" + str(old)[len(BASE):], "/" + str(new)[len(BASE):])
+                  for new, old in graph.subject_objects(DCTERMS.replaces))
+
+
+def test_every_changed_iri_answers_301_with_the_iri_that_replaces_it(client, project):
+    changes = changed_iris(project)
+    assert ("/id/thema/gv-ggz", "/id/plan-thema/gv-ggz") in changes
+    for old, new in changes:
+        answer = client.get(old, follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (301, new), old
+        assert client.get(new, follow_redirects=False).status_code == 303, new
+
+
+def test_the_document_of_a_changed_iri_moves_too_keeping_the_format(client):
+    answer = client.get("/doc/transformatie/mn-am-1.ttl", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (301, "/doc/opgave-transformatie/mn-am-1.ttl")
+    followed = client.get("/id/thema/nml-gezond-vooruit", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=followed.text, format="turtle")
+    new, old = URIRef(BASE + "id/plan-thema/nml-gezond-vooruit"), URIRef(BASE + "id/thema/nml-gezond-vooruit")
+    assert followed.status_code == 200 and (new, DCTERMS.replaces, old) in graph
+
+
+def test_an_unchanged_comparison_theme_keeps_its_iri(client):
+    answer = client.get("/id/thema/arbeidsmarkt", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/doc/thema/arbeidsmarkt")
 
 
 def test_the_document_describes_the_thing_and_itself(client):

@@ -73,3 +73,18 @@ def test_project_vocabularies_are_well_formed_schemes(ontology):
                 if not labels:
                     labels = [l for l in ontology.objects(member, RDFS.label) if l.language == lang]
                 assert len(labels) == 1, f"{member} needs one @{lang} label"
+
+
+def test_the_ontology_file_is_ordered_by_concept_area_with_no_empty_or_regional_section():
+    """Sections of ontology/iza.ttl name a concept area and hold terms; none is named after a region."""
+    from app.loader import ROOT
+
+    text = (ROOT / "ontology" / "iza.ttl").read_text(encoding="utf-8")
+    rule = "#" * 65
+    sections = text.split(rule)[1:]  # alternately a heading and the terms below it
+    headings, bodies = sections[0::2], sections[1::2]
+    assert len(headings) == len(bodies) >= 10
+    regions = ("Gooi", "Vechtstreek", "Midden-Nederland", "Limburg", "Utrecht")
+    for heading, body in zip(headings, bodies):
+        assert not any(name in heading for name in regions), heading
+        assert "\niza:" in body, f"empty section: {heading.strip()}"

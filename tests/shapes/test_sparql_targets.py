@@ -47,10 +47,11 @@ def selected(data: Graph) -> dict[str, tuple[set, set]]:
     return found
 
 
-def test_the_targeted_shapes_are_the_four_expected():
+def test_the_targeted_shapes_are_the_six_expected():
     assert [str(s).removeprefix(str(IZASH)) for s in TARGETED] == [
         "AssertedResourceShape_label_minCount", "AssertedResourceShape_sourceQuote_minCount",
-        "AssertedResourceShape_wasDerivedFrom_class", "AssertedResourceShape_wasDerivedFrom_minCount"]
+        "AssertedResourceShape_wasDerivedFrom_class", "AssertedResourceShape_wasDerivedFrom_minCount",
+        "LabelledResourceShape_label_minCount", "OntologyTermShape_label_unique"]
 
 
 @pytest.mark.parametrize("fixture", [FIXTURES / str(s).removeprefix(str(IZASH)) / kind

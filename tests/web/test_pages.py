@@ -35,8 +35,11 @@ def test_home_lists_modelled_regions_first_and_the_others_as_not_modelled(page, 
     expect(rows).to_have_count(3)
     links = [rows.nth(i).locator("th a").get_attribute("href") for i in range(3)]
     assert sorted(links) == sorted(f"/regio/{slug}" for slug in MODELLED)
+    names = sorted(rows.locator("th a").all_inner_texts())
+    assert names == ["Gooi en Vechtstreek", "Midden-Nederland", "Noord- en Midden-Limburg"]  # the plans' names
     others = page.locator("#other-regions li")
     expect(others).to_have_count(28)
+    expect(others.filter(has_text="zorgkantoorregio Amsterdam")).to_have_count(1)
     expect(others.first).to_contain_text("plan nog niet gemodelleerd")
     for name in ("Vergelijken", "Naleving IZA-criteria", "Kaders en thema's", "SPARQL-editor"):
         expect(page.get_by_role("navigation").get_by_role("link", name=name)).to_be_visible()

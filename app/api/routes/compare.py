@@ -28,9 +28,9 @@ class Aspect(str, Enum):
 ASPECT_QUERY = {a: f"compare-{a.value}" for a in Aspect}
 CSV_COLUMNS = {
     Aspect.themes: ["theme", "themeNotation", "themeLabel", "region", "item", "itemLabel", "itemType", "sourceQuote"],
-    Aspect.funding: ["stream", "streamLabel", "region", "item", "kind", "itemLabel", "amount", "maxAmount", "annualAmount",
-                     "annualMaxAmount", "startDate", "endDate", "sourceQuote"],
-    Aspect.kpis: ["region", "kpi", "label", "measures", "target", "targetValue", "unit", "targetDate", "targetScope", "sourceQuote"],
+    Aspect.funding: ["stream", "streamLabel", "region", "item", "kind", "itemLabel", "amount", "figureKind", "timeBasis",
+                     "minAmount", "maxAmount", "startDate", "endDate", "sourceQuote"],
+    Aspect.kpis: ["region", "kpi", "label", "measures", "target", "value", "figureKind", "minValue", "maxValue", "unit", "targetDate", "targetScope", "sourceQuote"],
     Aspect.partners: ["organisation", "organisationLabel", "region", "role", "roleLabel"],
     Aspect.governance: ["region", "body", "label", "type", "members", "decisionRule", "meetingFrequency", "sourceQuote"],
     Aspect.frameworks: ["scheme", "schemeLabel", "concept", "notation", "conceptLabel", "region", "relation", "item", "itemLabel", "sourceQuote"],

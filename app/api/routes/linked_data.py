@@ -7,6 +7,7 @@ IRI by its path, so `/id/regio/x` on any host means `{base}id/regio/x`.
 | --- | --- |
 | `/id/{type}/{slug}` | 303 to `/doc/{type}/{slug}` (404 if the graph does not mention the IRI) |
 | `/doc/{type}/{slug}[.ext]` | the description, by `Accept` (`Vary: Accept`) or by extension (`.ttl .jsonld .nt .rdf .trig .nq .html`) |
+| an `/id/` or `/doc/` path of a changed IRI | 301 to the same path of the IRI that replaces it (`data/iri-changes.ttl`) |
 | `/def/` | the ontology: pyLODE HTML, or the ontology's triples in any RDF format |
 | `/def/{term}[.ext]` | HTML: 303 to the term's anchor in `/def/`; RDF: the term's description |
 | `/graph/{path}[.ext]` | the triples of one named graph (one source file) |
@@ -37,7 +38,7 @@ from app.api.deps import BackendDep, LibraryDep, SettingsDep
 from app.backends import Backend
 from app.linked_data import (
     BY_EXTENSION, FORMATS, IZA_SOURCE_QUOTE, PROV_DERIVED, RDF_FORMATS, VOID, Describer, Description, RdfFormat,
-    bind_prefixes, document_path, error_body, negotiate, safe_segment, serialize, serialize_quads,
+    bind_prefixes, document_path, error_body, local_path, negotiate, safe_segment, serialize, serialize_quads,
 )
 from app.namespaces import PREFIX_MAP
 
@@ -283,6 +284,16 @@ def serve_description(request: Request, state: LinkedDataState, iri: str, docume
 
 # --------------------------------------------------------------------------------------------- /id and /doc
 
+def moved(state: LinkedDataState, iri: str, document: bool, extension: str | None = None) -> Response | None:
+    """301 Moved Permanently from a changed IRI's /id/ (or /doc/) path to its successor's; None if unchanged."""
+    new = state.describer.replaced_by(iri)
+    if new is None:
+        return None
+    target = (document_path(new, state.base) if document else local_path(new, state.base)) or new
+    suffix = f".{extension}" if extension and target.startswith("/") else ""
+    return RedirectResponse(target + suffix, status_code=301, headers={"Vary": "Accept"})
+
+
 @router.get("/id/{kind}/{slug}", summary="A thing: 303 See Other to its document", status_code=303,
             responses={303: {"description": "See the document /doc/{kind}/{slug}"}, 404: {"description": "Unknown IRI"}})
 def thing(kind: str, slug: str, request: Request, state: StateDep) -> Response:
@@ -291,6 +302,11 @@ def thing(kind: str, slug: str, request: Request, state: StateDep) -> Response:
         return not_found(request, fmt, None)
     stem, extension = split_extension(slug)
     iri = f"{state.base}id/{kind}/{slug}"
+    redirect = moved(state, iri, document=False)
+    if redirect is None and extension is not None:  # /id/{old}.ttl -> /id/{new}.ttl
+        redirect = moved(state, f"{state.base}id/{kind}/{stem}", document=False, extension=extension.extension)
+    if redirect is not None:
+        return redirect
     if extension is not None and not state.describer.exists(iri):
         iri = f"{state.base}id/{kind}/{stem}"  # /id/x.ttl -> /doc/x.ttl
     if not state.describer.exists(iri):
@@ -306,6 +322,9 @@ def doc(kind: str, name: str, request: Request, state: StateDep) -> Response:
     if not (safe_segment(kind) and safe_segment(slug)):
         return not_found(request, fmt or HTML, None)
     iri, document = f"{state.base}id/{kind}/{slug}", f"{state.base}doc/{kind}/{slug}"
+    redirect = moved(state, iri, document=True, extension=forced.extension if forced else None)
+    if redirect is not None:
+        return redirect
     if forced is not None and not state.describer.exists(iri) and state.describer.exists(iri + "." + forced.extension):
         slug, fmt, forced = name, choose(request), None  # a slug that really ends in .ttl etc.
         iri, document = f"{state.base}id/{kind}/{slug}", f"{state.base}doc/{kind}/{slug}"

@@ -23,12 +23,22 @@ def test_regions_lists_the_three_modelled_regions_with_counts(client):
     assert all(r["modelled"] for r in regions.values())
 
 
+def test_regions_are_named_as_their_plans_name_them_never_as_a_municipality(client):
+    assert {slug: r["label"] for slug, r in by_slug(client).items()} == {
+        GV: "Gooi en Vechtstreek", MN: "Midden-Nederland", NML: "Noord- en Midden-Limburg"}
+    everything = {r["slug"]: r["label"] for r in client.get("/regions", params={"all": "true"}).json()["data"]}
+    assert everything["amsterdam"] == "zorgkantoorregio Amsterdam"  # a municipality is called Amsterdam
+    assert everything["twente"] == "Twente"  # no municipality is: the CBS name stays
+    assert "Utrecht" not in everything.values()
+
+
 def test_regions_state_their_funding(client):
     regions = by_slug(client)
-    nml = {round(f.get("annualAmount") or 0) for f in regions[NML]["funding"]}
-    assert 4747850 in nml  # L4/X2: SPUK-IZA EUR 4,747,850 per year
-    gv = {round(f.get("annualMaxAmount") or f.get("annualAmount") or 0) for f in regions[GV]["funding"]}
-    assert 1750000 in gv  # G4: at most EUR 1.75 million per year
+    nml = {(round(f["amount"]), f["figureKind"], f["timeBasis"]) for f in regions[NML]["funding"] if f.get("amount")}
+    assert (4747850, "exact", "per-jaar") in nml  # L4/X2: SPUK-IZA EUR 4,747,850 per year
+    assert (4747850, "exact", "totaal-over-periode") in nml  # L4: the 2024 budget's total
+    gv = {(round(f["amount"]), f["figureKind"], f["timeBasis"]) for f in regions[GV]["funding"] if f.get("amount")}
+    assert gv == {(1750000, "maximaal", "per-jaar")}  # G4: at most EUR 1.75 million per year
 
 
 def test_all_lists_the_31_zorgkantoorregios(client):
@@ -53,7 +63,9 @@ def test_profile_has_every_section(client):
     for name in ("plans", "municipalities", "partners", "challenges", "transformations", "priority-tasks",
                  "preconditions", "funding", "kpis", "governance", "key-figures"):
         assert name in sections and name in body["queries"]
-    assert {row["plan"] for row in sections["plans"]} == {"https://w3id.org/iza-kg/id/plan/regioplan-midden-nederland"}
+    assert {row["plan"] for row in sections["plans"]} == {  # and the acute-care plan it hands off to (002)
+        "https://w3id.org/iza-kg/id/plan/regioplan-midden-nederland",
+        "https://w3id.org/iza-kg/id/plan/regioplan-acute-zorg-midden-nederland"}
     assert len({row["transformation"] for row in sections["transformations"]}) == 8
     assert body["queries"]["transformations"] == "plan-transformations"
 
@@ -76,7 +88,7 @@ def test_transformations_section_in_plan_order(client):
 def test_section_as_csv(client):
     response = client.get(f"/regions/{NML}/funding", params={"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert any(r["annualAmount"] == "4747850" for r in rows)
+    assert any(r["amount"] == "4747850" and r["timeBasis"] == "per-jaar" for r in rows)
 
 
 def test_unknown_region_is_404_with_the_known_slugs(client):
@@ -105,7 +117,7 @@ def test_the_profile_lists_the_municipalities_of_region_and_plans(client):
 def test_the_profile_key_figures_are_the_figures_stated_for_the_region(client):
     """Key figures: observations about the region itself, its subregions and its plans (docs/api.md). The three
     modelled regions state no figures per municipality, so their key figures are all their observations."""
-    expected = {GV: 17, MN: 24, NML: 3}
+    expected = {GV: 17, MN: 24, NML: 4}  # NML: 2,100 in 2023; 10 %, 4,500 and (worse scenario) 6,700 in 2032
     for slug, count in expected.items():
         body = client.get(f"/regions/{slug}").json()
         assert body["queries"]["key-figures"] == "region-key-figures"

@@ -1,0 +1,154 @@
+"""What the search index holds, read from the graph through the backend interface, so the embedded
+store and a remote SPARQL server give the same index.
+
+One named query (`search-values`) is asked once per property: the texts, the types, the source
+documents, the slugs and the links from a whole to its parts (`search-part-properties` lists the
+iza:has... properties of the ontology). A property at a time keeps each answer small, and each is read
+page by page (LIMIT and OFFSET appended), as the backends cap an answer at IZA_MAX_ROWS rows; a store
+answers OFFSET by counting off the rows before it, so many small answers cost less than one large one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from app.backends import Backend
+from app.namespaces import IZA
+from app.queries import QueryLibrary
+from app.search.index import Entry
+
+REGION_TYPE = str(IZA.ZorgkantoorRegion)
+# property -> the field of the index its texts go to
+TEXTS = {RDFS.label: "labels", SKOS.prefLabel: "labels", SKOS.altLabel: "labels", SKOS.definition: "texts",
+         DCTERMS.description: "texts", RDFS.comment: "texts", IZA.sourceQuote: "quotes"}
+# a part points to its whole with these: a plan to its region, a municipality or subregion to its region,
+# a governing body to what it governs, an allocation to its recipient, an observation to its area
+PART_OF = (IZA.forRegion, IZA.inZorgkantoorRegion, IZA.subregionOf, IZA.governanceOf, IZA.recipient, IZA.refArea)
+
+
+@dataclass
+class Names:
+    """Labels and keys of the facet values: regions by slug, types and documents by IRI."""
+
+    regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (iri, label)
+    labels: dict[str, str] = field(default_factory=dict)  # iri -> label (nl, else en, else any)
+
+
+class GraphReader:
+    def __init__(self, backend: Backend, library: QueryLibrary, page_size: int):
+        self.backend, self.page_size = backend, page_size
+        self.values_query = library.get("search-values")
+        self.parts_query = library.get("search-part-properties")
+
+    def values(self, prop) -> Iterator[tuple[str, str, str]]:
+        """(resource, value, language) for every resource with a value of `prop`."""
+        text, bindings = self.values_query.text, self.values_query.bind({"property": str(prop)})
+        offset = 0
+        while True:
+            rows = self.backend.select(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings).rows
+            for row in rows:
+                yield str(row["resource"]), str(row["value"]), str(row.get("lang", ""))
+            if len(rows) < self.page_size:
+                return
+            offset += self.page_size
+
+    def part_properties(self) -> list[URIRef]:
+        return [URIRef(str(row["property"])) for row in self.backend.select(self.parts_query.text).rows]
+
+
+def best_label(labels: list[tuple[str, str]]) -> str | None:
+    """The Dutch label, else the English one, else any (the labels as (text, language))."""
+    for language in ("nl", "en", ""):
+        for text, lang in labels:
+            if lang == language:
+                return text
+    return labels[0][0] if labels else None
+
+
+def main_type(types: set[str], supers: dict[str, set[str]]) -> str | None:
+    """The most specific of the resource's classes (the inferred graph also types it with every super-class),
+    the project's own (iza:...) when it has one; the first in IRI order."""
+    specific = {t for t in types if not any(t in supers.get(other, ()) for other in types - {t})}
+    own = sorted(t for t in specific if t.startswith(str(IZA)))
+    return (own or sorted(specific) or [None])[0]
+
+
+def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parallel: int = 2) -> tuple[list[Entry], Names]:
+    """The entries of the index and the names of the facet values; `parallel` properties are read at a
+    time (each on its own query worker)."""
+    reader = GraphReader(backend, library, page_size)
+    has = reader.part_properties()
+    wanted = [*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
+    with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
+        answers = dict(zip(wanted, pool.map(lambda prop: list(reader.values(prop)), wanted)))
+
+    texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
+    labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for prop, field_name in TEXTS.items():
+        for resource, text, lang in answers[prop]:
+            texts[resource][field_name].append(text)
+            if prop in (RDFS.label, SKOS.altLabel):
+                (labels if prop == RDFS.label else alt_labels)[resource].append((text, lang))
+    types: dict[str, set[str]] = defaultdict(set)
+    for resource, value, _ in answers[RDF.type]:
+        types[resource].add(value)
+    supers: dict[str, set[str]] = defaultdict(set)  # closed under transitivity by the inferred graph
+    for sub, sup, _ in answers[RDFS.subClassOf]:
+        if sub != sup:
+            supers[sub].add(sup)
+    documents: dict[str, set[str]] = defaultdict(set)
+    for resource, value, _ in answers[PROV.wasDerivedFrom]:
+        documents[resource].add(value)
+    slugs = {resource: value for resource, value, _ in answers[IZA.slug]}
+    parts: dict[str, list[str]] = defaultdict(list)
+    for prop in has:
+        for whole, part, _ in answers[prop]:
+            parts[whole].append(part)
+    for prop in PART_OF:
+        for part, whole, _ in answers[prop]:
+            parts[whole].append(part)
+
+    names = Names(labels={iri: best_label(found) for iri, found in labels.items()})
+    region_of: dict[str, set[str]] = defaultdict(set)
+    for iri, found in types.items():
+        if REGION_TYPE in found and iri in slugs:
+            slug = slugs[iri]
+            label = names.labels.get(iri) or slug
+            other_names = sorted({text for text, lang in alt_labels.get(iri, ()) if lang == "nl"} - {label})
+            names.regions[slug] = (iri, f"{label} ({', '.join(other_names)})" if other_names else label)
+            for member in reachable(iri, parts):
+                region_of[member].add(slug)
+    # Failing that, the one region all the resource's source documents speak of (a working group or a
+    # concept quoted from a region's plan); a document read for several regions gives none.
+    document_regions: dict[str, set[str]] = defaultdict(set)
+    for iri, found in region_of.items():
+        for document in documents.get(iri, ()):
+            document_regions[document] |= found
+    for iri in texts:
+        if iri not in region_of and documents.get(iri):
+            found = set().union(*(document_regions.get(d, set()) for d in documents[iri]))
+            if len(found) == 1:
+                region_of[iri] = found
+
+    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set()), supers), **fields,
+                     regions=sorted(region_of.get(iri, ())), documents=sorted(documents.get(iri, ())))
+               for iri, fields in sorted(texts.items())]  # in IRI order: equal scores rank alike on every backend
+    return entries, names
+
+
+def reachable(start: str, parts: dict[str, list[str]]) -> set[str]:
+    """`start` and everything below it along the whole -> part links."""
+    seen, todo = {start}, [start]
+    while todo:
+        for part in parts.get(todo.pop(), ()):
+            if part not in seen:
+                seen.add(part)
+                todo.append(part)
+    return seen
