@@ -67,5 +67,8 @@ class LimitedBackend:
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._run(self.inner.construct, query, bindings, dataset)
 
+    def reread(self) -> None:
+        self.inner.reread()
+
     def close(self) -> None:
         self.inner.close()

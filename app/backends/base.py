@@ -65,4 +65,7 @@ class Backend(Protocol):
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph: ...
 
+    def reread(self) -> None:
+        """Forget what the backend remembers of the store's contents (a remote server's graphs changed)."""
+
     def close(self) -> None: ...

@@ -89,6 +89,11 @@ class RemoteBackend:
                 self._graphs_asked = time.monotonic() if self._graphs else -math.inf
             return self._graphs
 
+    def reread(self) -> None:
+        """Ask for the list of the project's graphs again at the next query."""
+        with self._graphs_lock:
+            self._graphs_asked = -math.inf
+
     def _dataset(self, text: str, dataset: QueryDataset | None) -> QueryDataset:
         """The dataset to send: the one asked for (protocol parameters, else the query's FROM clauses) or the
         union of the project's graphs, never with other graphs than the project's."""

@@ -103,6 +103,9 @@ class RetryingBackend:
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._call(self.inner.construct, query, bindings, dataset)
 
+    def reread(self) -> None:
+        self.inner.reread()
+
     def close(self) -> None:
         self.inner.close()
 
