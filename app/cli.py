@@ -15,7 +15,7 @@ import typer
 from app.backends import Backend, BackendError
 from app.loader import LoadError, ProjectGraph, load_project
 from app.queries import NamedQuery, ParameterError, QueryFileError, QueryLibrary, parse_query_file
-from app.results import rows, to_python
+from app.results import to_python
 
 cli = typer.Typer(
     help="iza-kg: a linked-data knowledge graph of Dutch regional IZA health-care plans. "
@@ -161,7 +161,7 @@ def query(
         result = backend.select(named.text, bindings)
     except BackendError as error:
         fail(f"{named.path}: {error}")
-    data = rows(result)
+    data = named.rows(result)
     if output is OutputFormat.json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     elif output is OutputFormat.csv:
@@ -225,20 +225,22 @@ def export(
 
 @cli.command()
 def publish(
-    endpoint: Annotated[str, typer.Option("--endpoint", envvar="IZA_SPARQL_ENDPOINT",
-                                          help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")],
-    store: Annotated[Optional[str], typer.Option(help="Its Graph Store Protocol endpoint (default: the query "
-                                                 "endpoint with /query or /sparql replaced by /store, as on Oxigraph).")] = None,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", envvar="IZA_SPARQL_ENDPOINT",
+                                                    help="The server's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")] = None,
+    store: Annotated[Optional[str], typer.Option(help="Its Graph Store Protocol endpoint (default: found from the query "
+                                                 "endpoint and the server: Oxigraph /store, Virtuoso /sparql-graph-crud-auth, "
+                                                 "Fuseki /ds/data, GraphDB /repositories/x/rdf-graphs/service).")] = None,
 ) -> None:
     """Load the graph into a SPARQL server: one named graph per source file (Graph Store Protocol PUT), replacing
-    what was there. Serve it with a union default graph (oxigraph serve --union-default-graph)."""
-    from app.core.publish import PublishError, graph_store_url
+    what was there. Credentials, if the server asks: IZA_STORE_USER and IZA_STORE_PASSWORD (basic or digest)."""
+    from app.core.publish import PublishError
     from app.core.publish import publish as publish_project
 
+    if not endpoint and not store:
+        fail("give the server's query endpoint with --endpoint (or IZA_SPARQL_ENDPOINT), or its Graph Store endpoint with --store")
     project = load_or_fail()
-    target = store or graph_store_url(endpoint)
     try:
-        done = publish_project(project, target)
+        target, done = publish_project(project, store, endpoint)
     except PublishError as error:
         fail(str(error))
     for item in done:

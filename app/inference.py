@@ -9,7 +9,9 @@ loader adds, in the named graph `INFERRED_GRAPH`, every triple that follows from
 - rdfs7: `?s ?super ?o` for every `?s ?p ?o` with `?p rdfs:subPropertyOf+ ?super`;
 - rdfs9: `?x a ?super` for every `?x a ?c` with `?c rdfs:subClassOf+ ?super` (named classes only).
 
-Nothing else (no domain/range typing, no OWL): those would type resources by guesswork. The three
+Nothing else (no domain/range typing, no OWL): those would type resources by guesswork. Nor anything said
+of a blank node: it belongs to the file that holds it, and a server that loads graph by graph (Graph Store
+Protocol, `iza-kg publish`) would give the inferred graph blank nodes of its own, a different graph. The three
 queries run on an Oxigraph store with the union of its graphs as default graph; only pyoxigraph is
 imported, because the query template process (app.core.query_worker) uses this too.
 """
@@ -35,12 +37,14 @@ ENTAILMENT_QUERIES = tuple(
     """CONSTRUCT { ?s ?super ?o } WHERE {
         { SELECT DISTINCT ?p ?super WHERE { ?p rdfs:subPropertyOf+ ?super FILTER (isIRI(?super) && ?p != ?super) } }
         ?s ?p ?o .
+        FILTER (!isBlank(?s) && !isBlank(?o))
         FILTER NOT EXISTS { ?s ?super ?o }
     }""",
     # rdfs9: an instance of a sub-class is an instance of each of its (named) super-classes
     """CONSTRUCT { ?x rdf:type ?super } WHERE {
         { SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf+ ?super FILTER (isIRI(?super) && ?class != ?super) } }
         ?x rdf:type ?class .
+        FILTER (!isBlank(?x))
         FILTER NOT EXISTS { ?x rdf:type ?super }
     }""",
 )

@@ -312,10 +312,11 @@ class Describer:
         return URIRef(self.base + "catalog#iza-kg")
 
     def _bind(self, iri: str) -> dict[str, Node]:
-        return {"_resource_iri": URIRef(iri)}
+        """The `resource` parameter of the ld-* queries, under the variable they write it as."""
+        return {self.queries["ld-exists"].parameters["resource"].variable: URIRef(iri)}
 
     def exists(self, iri: str) -> bool:
-        return self.backend.ask(self.queries["ld-exists"].text, self._bind(iri))
+        return bool(self.backend.select(self.queries["ld-exists"].text, self._bind(iri)).rows)
 
     def replaced_by(self, iri: str) -> str | None:
         """The IRI that replaces `iri` (data/iri-changes.ttl), or None if it has not changed."""

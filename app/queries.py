@@ -1,11 +1,13 @@
 """The named SPARQL queries of queries/*.rq, with their grlc-style `#+` metadata.
 
 Parameters follow the grlc convention: a variable `?_name` takes a string, `?_name_iri` an IRI,
-`?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals. Values are
-checked and turned into RDF terms here; backends bind them, nothing is pasted into query text.
+`?_name_integer`, `?_name_decimal`, `?_name_date` and `?_name_gyear` typed literals; two underscores
+(`?__name_iri`) mark the parameter optional, as grlc reads it, and a parameter is optional exactly when
+the header gives it a default. Values are checked and turned into RDF terms here; backends bind them,
+nothing is pasted into query text (grlc pastes them, so a parameter never stands where a value cannot).
 Each file declares its own prefixes, so it runs unchanged in grlc, TriplyDB or any SPARQL client.
 
-A query that projects a parameter under its name (`SELECT (?_region_iri AS ?region) ...`) can also be
+A query that projects a parameter under its name (`SELECT ?region ... BIND(?__region_iri AS ?region)`) can also be
 asked once for a list of values (`NamedQuery.bind_list`): the values become a one-column VALUES block
 of checked RDF terms, and each row names the value it answers for.
 """
@@ -25,13 +27,20 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from app.backends import SelectResult
 from app.backends.binding import term_to_sparql, where_group_start
 from app.paths import ROOT
+from app.results import rows as plain_rows
 
 QUERY_DIR = ROOT / "queries"
-PARAMETER = re.compile(r"[?$]_([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
+PARAMETER = re.compile(r"[?$]__?([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|gyear|string))?\b")
 QUERY_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+$")
+# GROUP_CONCAT(...; separator="x") AS ?name (the separator written without escapes)
+CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separator\s*=\s*"([^"\\]*)"\s*\)\s*AS\s+\?(\w+)',
+                           re.IGNORECASE)
+# The variables of the query's last ORDER BY: `?v`, `ASC(?v)`, `DESC(?v)`, `STR(?v)` (None if another expression)
+ORDER_BY = re.compile(r"\bORDER\s+BY\s+((?:(?:ASC|DESC|STR)?\s*\(\s*\??\w+\s*\)|\?\w+)\s*)+", re.IGNORECASE)
 SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 MAX_LIST = 200  # values of one parameter in one query (there are 31 regions)
 
@@ -89,6 +98,47 @@ class NamedQuery:
         """The variables of the SELECT clause (an expression counts under its AS name); [] for other forms."""
         return projected_variables(self.text) if self.form == "SELECT" else []
 
+    @cached_property
+    def concatenations(self) -> dict[str, str]:
+        """The columns a GROUP_CONCAT fills, with their separators."""
+        return {match.group(2): match.group(1) for match in CONCATENATION.finditer(self.text)}
+
+    @cached_property
+    def order_keys(self) -> list[str] | None:
+        """The projected variables the query orders by ([] without ORDER BY; None if it orders by anything else)."""
+        clauses = list(ORDER_BY.finditer(self.text))
+        if not clauses:
+            return []
+        head = SELECT_CLAUSE.search(self.text)  # a query that selects (?__area_iri AS ?area) orders by ?area
+        renamed = dict(re.findall(r"\(\s*\?(\w+)\s+AS\s+\?(\w+)\s*\)", head.group(1) if head else "", re.IGNORECASE))
+        names = [renamed.get(name, name) for name in re.findall(r"\?(\w+)", clauses[-1].group(0))]
+        return names if all(name in self.projected for name in names) else None
+
+    def rows(self, result: SelectResult) -> list[dict]:
+        """The answer as plain rows, normalised (see `normalise`)."""
+        return self.normalise(plain_rows(result))
+
+    def normalise(self, found: list[dict]) -> list[dict]:
+        """Plain rows made the same from every store. SPARQL leaves to the store the order inside a
+        GROUP_CONCAT and the order of rows that the query's ORDER BY does not tell apart, and stores answer an
+        empty concatenation as "" or as unbound. So each concatenated field is put in one order (its parts
+        sorted by code points), an empty one is None, and rows the ORDER BY leaves tied (all rows, without
+        ORDER BY) are sorted by their values."""
+        found = [dict(row) for row in found]
+        for column, separator in self.concatenations.items():
+            for row in found:
+                parts = sorted(part for part in str(row.get(column) or "").split(separator) if part)
+                row[column] = separator.join(parts) if parts else None
+        if self.order_keys is None:
+            return found
+        ordered, tied = [], []
+        for row in found:
+            if tied and any(row[key] != tied[0][key] for key in self.order_keys):
+                ordered.extend(sorted(tied, key=values_order))
+                tied = []
+            tied.append(row)
+        return ordered + sorted(tied, key=values_order)
+
     def bind(self, values: Mapping[str, str], exclude: Iterable[str] = ()) -> dict[str, Node]:
         """RDF terms for the parameters (a value given, else the default); those in `exclude` are left out."""
         unknown = sorted(set(values) - set(self.parameters))
@@ -111,7 +161,7 @@ class NamedQuery:
 
         The values are checked like any parameter value and become a one-column VALUES block placed first
         in the WHERE group; the other parameters are bound as usual (by the backend). The query must project
-        the parameter under its name (e.g. `(?_region_iri AS ?region)`), so that each row says which value
+        the parameter under its name (e.g. `?region`, bound to `?__region_iri`), so that each row says which value
         it answers for; otherwise the rows of different values could not be told apart.
         """
         parameter = self.parameters.get(name)
@@ -127,6 +177,10 @@ class NamedQuery:
         block = f"VALUES ?{parameter.variable} {{ {' '.join(term_to_sparql(term) for term in terms)} }}"
         at = where_group_start(self.text)
         return f"{self.text[:at]} {block} {self.text[at:]}", self.bind(others or {}, exclude=(name,))
+
+
+def values_order(row: dict) -> tuple:
+    return tuple((value is None, str(value)) for value in row.values())
 
 
 def projected_variables(text: str) -> list[str]:

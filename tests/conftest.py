@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from app.backends.embedded import EmbeddedBackend
+from app.backends.remote import RemoteBackend
 from app.loader import load_project
 from app.queries import QueryLibrary
 from app.results import rows
+from tests.virtuoso import Virtuoso
 
 
 
@@ -19,6 +21,23 @@ def project():
 @pytest.fixture(scope="session")
 def backend(project):
     return EmbeddedBackend.from_project(project)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A running Virtuoso holding the project graph, with a row cap below the graph's size."""
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.wait()
+        server.publish()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_backend(virtuoso):
+    return RemoteBackend(virtuoso.endpoint, timeout_s=30)
 
 
 @pytest.fixture(scope="session")

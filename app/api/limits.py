@@ -81,5 +81,8 @@ class LimitedBackend:
                dataset: QueryDataset | None = None) -> Answer:
         return self._run(self.inner.answer, query, media_type, max_rows, bindings, dataset)
 
+    def reread(self) -> None:
+        self.inner.reread()
+
     def close(self) -> None:
         self.inner.close()

@@ -104,7 +104,7 @@ class GraphService:
             if query.form == "ASK":
                 self._answers[key] = [{"boolean": self.backend.ask(query.text, bindings)}]
             else:
-                self._answers[key] = plain(self.backend.values(query.text, bindings).rows)
+                self._answers[key] = plain(query.normalise(self.backend.values(query.text, bindings).rows))
         return [dict(row) for row in self._answers[key]]
 
     def run_each(self, name: str, parameter: str, values: Sequence[str], **params: str) -> dict[str, list[dict]]:
@@ -116,7 +116,7 @@ class GraphService:
         if key not in self._answers:
             text, bindings = query.bind_list(parameter, values, params)
             by_value: dict[str, list[dict]] = {str(value): [] for value in values}
-            for row in plain(self.backend.values(text, bindings).rows):
+            for row in plain(query.normalise(self.backend.values(text, bindings).rows)):
                 by_value.setdefault(str(row.pop(parameter)), []).append(row)
             self._answers[key] = by_value
         return {value: [dict(row) for row in found] for value, found in self._answers[key].items()}

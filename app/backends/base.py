@@ -55,6 +55,7 @@ class Table:
 
     variables: list[str]
     rows: list[dict] = field(default_factory=list)
+    capped: str | None = None  # why a server's answer is incomplete (a row cap that could not be paged through)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -64,6 +65,7 @@ class Table:
 class SelectResult:
     variables: list[str]
     rows: list[dict[str, Node]] = field(default_factory=list)
+    capped: str | None = None  # why the rows are not the whole answer (a server's cut that could not be paged)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -100,5 +102,8 @@ class Backend(Protocol):
                dataset: QueryDataset | None = None) -> Answer:
         """The answer serialised by the store in `media_type` (one of RESULT_MEDIA_TYPES for SELECT and ASK, of
         RDF_MEDIA_TYPES for CONSTRUCT and DESCRIBE); a SELECT answer keeps its first `max_rows` rows."""
+
+    def reread(self) -> None:
+        """Forget what the backend remembers of the store's contents (a remote server's graphs changed)."""
 
     def close(self) -> None: ...

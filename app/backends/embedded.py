@@ -85,6 +85,9 @@ class AnsweringBackend:
     def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
         return self._value("ask", query, bindings, dataset)
 
+    def reread(self) -> None:
+        """Nothing to forget: every answer comes from the store as it is."""
+
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         graph = Graph()
         for s, p, o in self._value("construct", query, bindings, dataset):

@@ -1,17 +1,32 @@
 """A remote SPARQL 1.1 server through SPARQLWrapper.
 
-The server must answer queries without GRAPH over the union of its named graphs (Oxigraph:
-`serve --union-default-graph`), as the embedded backend does.
+The backend names the project's graphs in every request (`default-graph-uri` and `named-graph-uri`, the
+named graphs under the project's `/graph/` base that the server holds), so the default graph is their
+union and `GRAPH ?g` reaches only them, as on the embedded store: a server's own graphs (Virtuoso's system
+graphs) or other datasets never enter an answer, whatever the server's default graph is.
+
+A server may cut answers at a number of rows (Virtuoso: 10,000, saying so in the header
+`X-SPARQL-MaxRows` of a SELECT answer, and silently for CONSTRUCT). A cut SELECT answer is asked again
+page by page with LIMIT and OFFSET until it is whole (or holds `max_rows` rows, as many as the routes
+serve); a CONSTRUCT answer as large as the cut is paged the same way. An answer that cannot be paged is
+marked `capped`, and the routes pass that on (`X-Result-Capped`). Pages rely on the server answering
+the same query in the same order each time, which the servers tried do for an unchanged store.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import socket
+import threading
+import sys
+import time
 import urllib.error
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
@@ -20,10 +35,28 @@ from app.backends.base import (
     RESULT_MEDIA_TYPES, Answer, BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError,
     ResultTooLarge, SelectResult, Table,
 )
-from app.backends.binding import bind_with_values
-from app.backends.sparql_text import dataset_clauses
-from app.backends.store_answers import RESULT_FORMATS, count_solutions, first_rows
+from app.backends.binding import bind_with_values, term_to_sparql
+from app.backends.sparql_text import dataset_clauses, mask, query_form
+from app.backends.store_answers import PREFIXES, RDF_FORMATS, RESULT_FORMATS, serialized_solutions
+from app.namespaces import BASE
 from app.results import json_value
+
+# An IRI that names no graph: sent where the dataset must be empty, since no default-graph-uri at all
+# would mean the server's own default graph.
+NO_GRAPH = "urn:x-iza-kg:no-graph"
+GRAPHS_KNOWN_S = 60.0  # how long the list of the project's graphs on the server is used before asking again
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+# The triples of the described resources (?r) and of the blank nodes they lead to, two levels deep (the project's
+# blank nodes, amounts and role assignments, are one); the backend keeps those reachable from the resources.
+DESCRIPTION = """CONSTRUCT {{ ?r ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }}
+WHERE {{
+  VALUES ?r {{ {resources} }}
+  ?r ?p ?o
+  OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o)) OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) }} }}
+}}"""
+# The LIMIT and OFFSET a query ends with (either order), read on the masked text.
+TAIL_MODIFIERS = re.compile(r"(?:\s*\b(LIMIT|OFFSET)\s+(\d+))+\s*$", re.IGNORECASE)
+TAIL_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.IGNORECASE)
 
 def strip_comment_lines(query: str) -> str:
     """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
@@ -34,22 +67,59 @@ def strip_comment_lines(query: str) -> str:
 class RemoteBackend:
     name = "remote"
 
-    def __init__(self, endpoint: str, timeout_s: float = 30.0, max_result_bytes: int | None = None):
+    def __init__(self, endpoint: str, timeout_s: float = 30.0, max_result_bytes: int | None = None,
+                 max_rows: int | None = None, base_iri: str = BASE):
         self.endpoint = endpoint
         self.timeout_s = timeout_s
         self.max_result_bytes = max_result_bytes
+        self.max_rows = max_rows  # rows worth paging for: the routes serve no more (None: all)
+        self.graph_base = base_iri + "graph/"
+        self._graphs: tuple[str, ...] = ()
+        self._graphs_asked = -math.inf
+        self._graphs_lock = threading.Lock()
+        self._cap: int | None = None  # the server's row cap, once an answer has shown it
+        self._uncut_up_to = 0  # answers of this many triples were seen whole
 
-    def _wrapper(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
-                 return_format: str) -> SPARQLWrapper:
+    # -- the project's graphs ------------------------------------------------------------------
+
+    def project_graphs(self) -> tuple[str, ...]:
+        """The named graphs under the project's /graph/ base that the server holds (asked again after a minute)."""
+        with self._graphs_lock:
+            if time.monotonic() - self._graphs_asked > GRAPHS_KNOWN_S:
+                query = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                         f"FILTER(STRSTARTS(STR(?g), {json.dumps(self.graph_base)})) }}")
+                wrapper = self._new_wrapper(query, JSON)
+                data, _ = self._json_answer(wrapper)
+                self._graphs = tuple(sorted(row["g"]["value"] for row in data["results"]["bindings"]))
+                self._graphs_asked = time.monotonic() if self._graphs else -math.inf
+            return self._graphs
+
+    def reread(self) -> None:
+        """Ask for the list of the project's graphs again at the next query."""
+        with self._graphs_lock:
+            self._graphs_asked = -math.inf
+
+    def _dataset(self, text: str, dataset: QueryDataset | None) -> QueryDataset:
+        """The dataset to send: the one asked for (protocol parameters, else the query's FROM clauses) or the
+        union of the project's graphs, never with other graphs than the project's."""
+        graphs = self.project_graphs()
+        if dataset is None and (clauses := dataset_clauses(text)):
+            dataset = QueryDataset(*clauses)
+        if dataset is None:
+            return QueryDataset(graphs or (NO_GRAPH,), graphs or (NO_GRAPH,))
+        own = set(graphs)
+        return QueryDataset(tuple(g for g in dataset.default_graphs if g in own) or (NO_GRAPH,),
+                            tuple(g for g in dataset.named_graphs if g in own) or (NO_GRAPH,))
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def _new_wrapper(self, text: str, return_format: str, dataset: QueryDataset | None = None) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
-        text = bind_with_values(query, bindings)
         wrapper.setQuery(strip_comment_lines(text))
         wrapper.setReturnFormat(return_format)
-        if dataset is None and (clauses := dataset_clauses(query)):
-            # the query's FROM clauses, sent as protocol parameters: a union default graph would override them
-            dataset = QueryDataset(*clauses)
+        wrapper.setOnlyConneg(True)  # the format by Accept only: Virtuoso refuses format=turtle for CONSTRUCT (406)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses
             for iri in dataset.default_graphs:
                 wrapper.addDefaultGraph(iri)
@@ -81,57 +151,200 @@ class RemoteBackend:
             raise ResultTooLarge(self.max_result_bytes)
         return data
 
-    def _json(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None) -> dict:
-        data = self._read(self._call(self._wrapper(query, bindings, dataset, JSON)))
+    def _json_answer(self, wrapper: SPARQLWrapper) -> tuple[dict, int | None]:
+        """The JSON answer and the row cap the server says it applied (None if it did not cut the answer)."""
+        response = self._call(wrapper)
+        cap = response.response.headers.get(MAX_ROWS_HEADER)
+        data = self._read(response)
         try:
-            return json.loads(data)
+            return json.loads(data), int(cap) if cap and cap.strip().isdigit() else None
         except ValueError as error:
             raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
 
-    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
-        data = self._json(query, bindings, dataset)
-        variables = data["head"]["vars"]
-        rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in data["results"]["bindings"]]
-        return SelectResult(variables, rows)
-
-    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
-        return bool(self._json(query, bindings, dataset)["boolean"])
-
-    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
-        data = self._read(self._call(self._wrapper(query, bindings, dataset, TURTLE)))
+    def _graph_answer(self, text: str, dataset: QueryDataset) -> Graph:
+        wrapper = self._new_wrapper(text, TURTLE, dataset)
+        wrapper.addCustomHttpHeader("Accept", "application/n-triples")  # Virtuoso's Turtle writes doubles as decimals
+        data = self._read(self._call(wrapper))
         graph = Graph()
-        graph.parse(data=data, format="turtle")
+        graph.parse(data=data, format="nt")
         return graph
 
-    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
-        data = self._json(query, bindings, dataset)
-        variables = data["head"]["vars"]
-        rows = [{name: json_value(binding.get(name)) for name in variables} for binding in data["results"]["bindings"]]
-        return Table(variables, rows)
+    # -- the Backend protocol ------------------------------------------------------------------
 
-    def _bytes(self, query: str, bindings: Bindings | None, dataset: QueryDataset | None,
-               media_type: str) -> tuple[bytes, str]:
-        """The server's answer in `media_type` (asked for by Accept only), with the content type it gave."""
-        wrapper = self._wrapper(query, bindings, dataset, JSON if media_type in RESULT_MEDIA_TYPES else TURTLE)
-        wrapper.setOnlyConneg(True)
-        wrapper.addCustomHttpHeader("Accept", media_type)
-        response = self._call(wrapper)
-        served = response.response.headers.get("Content-Type") or media_type
-        return self._read(response), served
+    def _solutions(self, text: str, dataset: QueryDataset | None) -> tuple[list[str], list[dict], str | None]:
+        """A SELECT answer as the server's JSON bindings, paged through a row cap, and why it is capped (or None)."""
+        sent = self._dataset(text, dataset)
+        data, cap = self._json_answer(self._new_wrapper(text, JSON, sent))
+        variables = data["head"]["vars"]
+        found = data["results"]["bindings"]
+        capped = None
+        if cap is not None and len(found) >= cap:
+            self._cap = cap
+            if pageable(text):
+                found = found + self._rest(text, sent, len(found), cap)
+            else:
+                capped = f"the SPARQL server cut the answer at {cap} rows ({MAX_ROWS_HEADER})"
+        return variables, found, capped
+
+    def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
+        variables, found, capped = self._solutions(bind_with_values(query, bindings), dataset)
+        rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in found]
+        return SelectResult(variables, rows, capped=capped)
+
+    def _rest(self, text: str, dataset: QueryDataset, offset: int, page_size: int) -> list[dict]:
+        """The rows after the first `offset`, asked page by page (up to max_rows rows in all)."""
+        rest = []
+        while self.max_rows is None or offset + len(rest) <= self.max_rows:
+            page = paged(text, offset + len(rest), page_size)
+            if page is None:
+                break
+            data, _ = self._json_answer(self._new_wrapper(page, JSON, dataset))
+            found = data["results"]["bindings"]
+            rest.extend(found)
+            if len(found) < page_size:
+                break
+        return rest
+
+    def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
+        text = bind_with_values(query, bindings)
+        data, _ = self._json_answer(self._new_wrapper(text, JSON, self._dataset(text, dataset)))
+        if "boolean" in data:
+            return data["boolean"] in (True, "true")
+        # Virtuoso 7.2 answers ASK as a table: one row (`__ASK_RETVAL` 1) if true, none if false
+        return any(value.get("value") in ("1", "true") for row in data["results"]["bindings"] for value in row.values())
+
+    def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
+        text = bind_with_values(query, bindings)
+        if query_form(mask(text)) == "DESCRIBE":
+            return self._describe(text, dataset)
+        sent = self._dataset(text, dataset)
+        graph = self._graph_answer(text, sent)
+        cap = self._row_cap(len(graph), sent)
+        if cap is None:
+            return graph
+        if query_form(mask(text)) != "CONSTRUCT" or not pageable(text):
+            raise BackendError(f"the SPARQL server cut the answer at {cap} triples; narrow the query")
+        # pages of solutions small enough that the triples they make stay under the cut
+        size, whole, offset = cap, Graph(), 0
+        while (page_text := paged(text, offset, size)) is not None:
+            page = self._graph_answer(page_text, sent)
+            if len(page) >= cap and size > 1:
+                size //= 2
+                continue
+            if len(page) == 0:
+                break
+            whole += page
+            offset += size
+        return whole
+
+    def _describe(self, text: str, dataset: QueryDataset | None) -> Graph:
+        """DESCRIBE as the embedded store answers it, a resource's concise bounded description: servers describe
+        differently (Virtuoso adds the triples that point at the resource and leaves out its blank nodes')."""
+        try:
+            targets = prepareQuery(text).algebra["PV"]
+        except Exception as error:  # rdflib's parser raises several kinds
+            raise QuerySyntaxError(str(error)) from None
+        resources = {term for term in targets if isinstance(term, URIRef)}
+        variables = [term for term in targets if isinstance(term, Variable)]
+        if variables:  # DESCRIBE ?x WHERE {...}: the resources the pattern finds
+            masked = mask(text)
+            keyword = re.search(r"\bDESCRIBE\b", masked, re.IGNORECASE)
+            where = re.search(r"\bWHERE\b|\{", masked[keyword.end():], re.IGNORECASE)
+            select = (text[:keyword.start()] + "SELECT DISTINCT " + " ".join(v.n3() for v in variables) + " "
+                      + text[keyword.end() + where.start():])
+            found = self.select(select, dataset=dataset)
+            resources |= {value for row in found.rows for value in row.values() if isinstance(value, URIRef)}
+        if not resources:
+            return Graph()
+        values = " ".join(term_to_sparql(resource) for resource in sorted(resources))
+        graph = self.construct(DESCRIPTION.format(resources=values), dataset=dataset)
+        described, reached = Graph(), set(resources)
+        while True:  # the resources' triples, then those of the blank nodes they reach
+            more = [triple for triple in graph if triple[0] in reached and triple not in described]
+            if not more:
+                return described
+            for triple in more:
+                described.add(triple)
+                if isinstance(triple[2], BNode):
+                    reached.add(triple[2])
+
+    def _row_cap(self, answered: int, dataset: QueryDataset) -> int | None:
+        """The server's cap if an answer of `answered` triples may have been cut. A server cuts CONSTRUCT
+        answers without saying so; a SELECT of one row more over the same graphs shows its cap (once)."""
+        if self._cap is None and self._uncut_up_to < answered:
+            probe = f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {answered + 1}"
+            data, cap = self._json_answer(self._new_wrapper(probe, JSON, dataset))
+            if cap is not None:
+                self._cap = cap
+            elif len(data["results"]["bindings"]) > answered:
+                self._uncut_up_to = answered
+        return self._cap if self._cap is not None and answered >= self._cap else None
+
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
+        variables, found, capped = self._solutions(bind_with_values(query, bindings), dataset)
+        return Table(variables, [{name: json_value(binding.get(name)) for name in variables} for binding in found],
+                     capped=capped)
 
     def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
                dataset: QueryDataset | None = None) -> Answer:
-        """The server's bytes, passed through with its content type; a SELECT answer of more than `max_rows`
-        solutions is asked again as TSV (one line per solution), cut, and written by pyoxigraph."""
-        body, served = self._bytes(query, bindings, dataset, media_type)
-        if media_type not in RESULT_MEDIA_TYPES or (count_solutions(body, served) or 0) <= max_rows:
-            return Answer(body, served, False)
-        tsv, _ = self._bytes(query, bindings, dataset, "text/tab-separated-values")
-        results_format = RESULT_FORMATS[media_type]
-        return Answer(first_rows(tsv, max_rows, results_format), results_format.media_type, True)
+        """The answer read as select, ask and construct read it (the project's graphs named, a server's row cap
+        paged through, DESCRIBE as the embedded store describes), then written by pyoxigraph's writers, as the
+        embedded store writes it: servers write their formats differently (Virtuoso's JSON "typed-literal",
+        CSV booleans as 1), so passing their bytes through would give each server its own answer."""
+        text = bind_with_values(query, bindings)
+        form = query_form(mask(text))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            rdf_format = RDF_FORMATS.get(media_type)
+            if rdf_format is None:
+                raise ValueError(f"a CONSTRUCT or DESCRIBE answer cannot be written as {media_type}")
+            triples = ox.parse(self.construct(text, dataset=dataset).serialize(format="nt", encoding="utf-8"),
+                               format=ox.RdfFormat.N_TRIPLES)
+            return Answer(ox.serialize(triples, format=rdf_format, prefixes=PREFIXES), rdf_format.media_type)
+        results_format = RESULT_FORMATS.get(media_type)
+        if results_format is None:
+            raise ValueError(f"a SELECT or ASK answer cannot be written as {media_type}")
+        if form == "ASK":
+            answer = json.dumps({"head": {}, "boolean": self.ask(text, dataset=dataset)}).encode()
+            return Answer(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON).serialize(format=results_format),
+                          results_format.media_type)
+        variables, found, server_capped = self._solutions(text, dataset)
+        as_json = json.dumps({"head": {"vars": variables}, "results": {"bindings": [
+            {name: {**term, "type": "literal"} if term["type"] == "typed-literal" else term for name, term in row.items()}
+            for row in found]}}).encode()
+
+        def solutions():
+            return ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
+
+        body, capped = serialized_solutions(solutions(), solutions, results_format, max_rows,
+                                            self.max_result_bytes or sys.maxsize)
+        return Answer(body, results_format.media_type, capped or server_capped is not None)
 
     def close(self) -> None:
         pass
+
+
+def pageable(text: str) -> bool:
+    """True if the query ends in its solution modifiers, where a page's LIMIT and OFFSET go (not in VALUES)."""
+    return not re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", mask(text), re.IGNORECASE)
+
+
+def paged(text: str, offset: int, size: int) -> str | None:
+    """The query's rows [offset, offset + size) as a query, its own LIMIT and OFFSET respected (None past
+    its own LIMIT). The query must be `pageable`."""
+    masked = mask(text)
+    own_limit, own_offset, end = None, 0, len(text)
+    if tail := TAIL_MODIFIERS.search(masked):
+        end = tail.start()
+        for word, number in TAIL_MODIFIER.findall(tail.group()):
+            if word.upper() == "LIMIT":
+                own_limit = int(number)
+            else:
+                own_offset = int(number)
+    if own_limit is not None:
+        size = min(size, own_limit - offset)
+        if size <= 0:
+            return None
+    return f"{text[:end]}\nLIMIT {size} OFFSET {own_offset + offset}"
 
 
 def _term_from_json(value: dict) -> Node:

@@ -110,6 +110,9 @@ class RetryingBackend:
                dataset: QueryDataset | None = None) -> Answer:
         return self._call(self.inner.answer, query, media_type, max_rows, bindings, dataset)
 
+    def reread(self) -> None:
+        self.inner.reread()
+
     def close(self) -> None:
         self.inner.close()
 
@@ -224,7 +227,8 @@ def open_graph(app) -> None:
         from app.main import limited
 
         remote = RemoteBackend(settings.sparql_endpoint, timeout_s=settings.query_timeout_s,
-                               max_result_bytes=extra.max_result_bytes)
+                               max_result_bytes=extra.max_result_bytes, max_rows=settings.max_rows,
+                               base_iri=settings.base_iri)
         app.state.backend = limited(RetryingBackend(remote, extra.remote_retries), settings)
         app.state.graph_info = GraphInfo("remote")
         return

@@ -52,6 +52,7 @@ class SearchIndexes:
     def refresh(self, backend: Backend) -> Built:
         """Read the graph again and replace the index (searches keep the old one until the new is done)."""
         with self._lock:
+            backend.reread()
             self.current = self._build(backend)
             return self.current
 

@@ -137,9 +137,12 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parall
             if len(found) == 1:
                 region_of[iri] = found
 
-    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set()), supers), **fields,
+    # in IRI order, each field's texts by code points: equal scores rank alike, and snippets read alike, on
+    # every backend (stores return a resource's values in their own order)
+    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set()), supers),
+                     **{name: sorted(found) for name, found in fields.items()},
                      regions=sorted(region_of.get(iri, ())), documents=sorted(documents.get(iri, ())))
-               for iri, fields in sorted(texts.items())]  # in IRI order: equal scores rank alike on every backend
+               for iri, fields in sorted(texts.items())]
     return entries, names
 
 

@@ -15,9 +15,8 @@ from decimal import Decimal
 from app.backends import Backend
 from app.namespaces import BASE, IZA, id_iri
 from app.queries import QueryLibrary
-from app.results import rows
 
-QUOTE_SEPARATOR = "\u2029"
+QUOTE_SEPARATOR = " | "  # as the page queries write it
 REGION_KIND = "regio"
 
 
@@ -39,7 +38,7 @@ class Runner:
         if self.memoise and key in self._memo:
             return self._memo[key]
         query = self.library.get(name)
-        result = rows(self.backend.select(query.text, query.bind(params)))
+        result = query.rows(self.backend.select(query.text, query.bind(params)))
         if self.memoise:
             with self._lock:
                 self._memo[key] = result

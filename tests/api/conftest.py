@@ -1,8 +1,10 @@
-"""The API under test, once per backend: the embedded store and a real Oxigraph server.
+"""The API under test, once per backend: the embedded store, a real Oxigraph server and a real Virtuoso.
 
-The server (`oxigraph serve`, from the PyPI package `oxigraph` in the test extra) runs in a temporary
-folder on a free loopback port with a union default graph; the project graph is published into it with
-the same code as `iza-kg publish` (Graph Store Protocol PUT per named graph).
+The Oxigraph server (`oxigraph serve`, from the PyPI package `oxigraph` in the test extra) runs in a
+temporary folder on a free loopback port with a union default graph; the project graph is published into
+it with the same code as `iza-kg publish` (Graph Store Protocol PUT per named graph). Virtuoso (Debian's
+package, tests/virtuoso.py; its fixtures are in tests/conftest.py) runs once per session too, loaded by
+`iza-kg publish` itself.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from app.api.deps import get_backend
 from app.backends.embedded import EmbeddedBackend
 from app.backends.remote import RemoteBackend
 from app.core.config import Settings
-from app.core.publish import graph_store_url, publish
+from app.core.publish import publish
 from app.main import create_app, limited
 
 BACKENDS = ("embedded", "remote")
@@ -62,7 +64,7 @@ def oxigraph_endpoint(project, tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[:500]}")
                 time.sleep(0.05)
-        publish(project, graph_store_url(endpoint))
+        publish(project, None, endpoint)
         yield endpoint
     finally:
         process.terminate()
@@ -91,6 +93,14 @@ def make_client(backend, settings: Settings | None = None) -> TestClient:
 @pytest.fixture(scope="session")
 def clients(embedded_backend, remote_backend) -> dict[str, TestClient]:
     return {"embedded": make_client(embedded_backend), "remote": make_client(remote_backend)}
+
+
+@pytest.fixture(scope="session")
+def all_clients(clients, virtuoso_backend) -> dict[str, TestClient]:
+    """The API on the embedded store, on Oxigraph and on Virtuoso."""
+    # Virtuoso writes JSON slowly (~1 s for 5,000 rows): the time limit allows a paged whole-graph answer
+    settings = Settings(sparql_endpoint=virtuoso_backend.endpoint, query_timeout_s=60)
+    return {**clients, "virtuoso": make_client(virtuoso_backend, settings)}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,1 +1,3 @@
-from tests.api.conftest import embedded_backend, oxigraph_endpoint, remote_backend  # noqa: F401  (shared server fixtures)
+from tests.api.conftest import (  # noqa: F401  (shared server fixtures)
+    embedded_backend, oxigraph_endpoint, remote_backend,
+)

@@ -17,9 +17,9 @@ def themes_query(library):
 
 def test_the_values_become_one_values_block_of_checked_terms(themes_query):
     text, bindings = themes_query.bind_list("region", REGIONS[:2])
-    block = f"VALUES ?_region_iri {{ <{REGIONS[0]}> <{REGIONS[1]}> }}"
+    block = f"VALUES ?__region_iri {{ <{REGIONS[0]}> <{REGIONS[1]}> }}"
     assert block in text
-    assert text.index(block) < text.index("?plan iza:forRegion ?_region_iri")  # first in the WHERE group
+    assert text.index(block) < text.index("?plan iza:forRegion ?__region_iri")  # first in the WHERE group
     assert bindings == {}  # the region is not bound a second time (its default)
 
 
@@ -54,7 +54,7 @@ def test_the_other_parameters_are_bound_as_usual(library):
 
 
 def test_projected_variables_reads_as_names_and_skips_expressions():
-    text = "SELECT DISTINCT (?_region_iri AS ?region) ?a (MIN(?q) AS ?quote) ?b WHERE { ?a ?p ?b }"
+    text = "SELECT DISTINCT (?__region_iri AS ?region) ?a (MIN(?q) AS ?quote) ?b WHERE { ?a ?p ?b }"
     assert projected_variables(text) == ["region", "a", "quote", "b"]
 
 

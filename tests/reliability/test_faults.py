@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.core.publish import graph_store_url, publish
+from app.core.publish import publish
 from app.loader import ROOT
 from tests.api.conftest import free_port, oxigraph_binary
 from tests.reliability.conftest import build
@@ -40,7 +40,7 @@ def test_remote_server_down_gives_503_and_the_api_recovers_by_itself(project, tm
     server = start_oxigraph(location, port)
     endpoint = f"http://127.0.0.1:{port}/query"
     try:
-        publish(project, graph_store_url(endpoint))
+        publish(project, None, endpoint)
         with TestClient(build(Settings(sparql_endpoint=endpoint, query_timeout_s=5))) as client:
             assert client.get("/regions").status_code == 200
             assert client.get("/health").json()["backend"] == "remote"

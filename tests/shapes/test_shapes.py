@@ -142,3 +142,12 @@ def test_the_part_of_path_lists_every_sub_property_of_dcterms_has_part():
     for path in paths:
         listed = {DCTERMS.hasPart if t == "dcterms:hasPart" else IZA[t.removeprefix("iza:")] for t in path.split("|")}
         assert listed == declared, sorted(map(str, declared ^ listed))
+
+
+def test_every_sparql_select_of_the_shapes_is_distinct():
+    """SHACL gives one result per solution of an sh:select: without DISTINCT, an engine that reports each one
+    (Apache Jena) and one that merges them (pySHACL) give different reports (shapes/README.md)."""
+    selects = [str(text) for text in SHAPES.objects(None, SH.select)]
+    assert len(selects) >= 28  # a guard: the constraints and the SPARQL targets
+    repeated = [text for text in selects if not re.search(r"^\s*(PREFIX[^\n]*\n\s*)*SELECT\s+DISTINCT\b", text, re.IGNORECASE)]
+    assert repeated == []

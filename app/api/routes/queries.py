@@ -68,14 +68,14 @@ def run_query(
                  negotiate(request.headers.get("accept"), RDF_MEDIA_TYPES, "text/turtle") or "text/turtle")
         return respond(backend.answer(query.text, media, settings.max_rows, bindings), settings.max_rows)
     result = backend.values(query.text, bindings)
-    truncated = len(result.rows) > settings.max_rows
-    all_rows = plain(result.rows[: settings.max_rows])
+    truncated = len(result.rows) > settings.max_rows or result.capped is not None
+    all_rows = plain(query.normalise(result.rows))[: settings.max_rows]
     total = len(all_rows)
     last = max(1, -(-total // page_size))
     data = all_rows[(page - 1) * page_size : page * page_size]
     headers = {"Link": link_header(request, page, last), "X-Total-Count": str(total)}
     if truncated:
-        headers["X-Result-Capped"] = f"results cut off at {settings.max_rows} rows (IZA_MAX_ROWS)"
+        headers["X-Result-Capped"] = result.capped or f"results cut off at {settings.max_rows} rows (IZA_MAX_ROWS)"
     if wants_csv(request, fmt):
         return csv_response(data, result.variables, name, headers)
     body = QueryResultPublic(query=name, parameters=params, variables=result.variables, data=data, page=page,

@@ -12,7 +12,7 @@ def test_queries_list_their_grlc_metadata(client):
     transformations = queries["plan-transformations"]
     assert transformations["summary"] and "plans" in transformations["tags"]
     (plan,) = transformations["parameters"]
-    assert plan == {"name": "plan", "variable": "?_plan_iri", "type": "iri", "default": GV_PLAN, "required": False}
+    assert plan == {"name": "plan", "variable": "?__plan_iri", "type": "iri", "default": GV_PLAN, "required": False}
     assert "regions" in queries and body["count"] == len(body["data"])
 
 
