@@ -342,3 +342,12 @@ def test_the_early_warning_covenant_runs_between_zilveren_kruis_and_the_municipa
     covenant = running[ID + "aanpak/gv-convenant-vroegsignalering"]
     assert "betaalachterstanden bij Zilveren Kruis bekend zijn bij gemeenten" in covenant["sourceQuote"]
     assert ID + "aanpak/gv-convenant-rookvrije-generatie" in running
+
+
+# --- issue 17: Hilversum's involvement in the transformations (000) ------------------------------
+
+def test_hilversum_is_closely_involved_in_the_transformations(run_query):
+    rows = [r for r in run_query("item-roles") if r["item"] == REGIOPLAN and r["agent"] == ID + "gemeente/hilversum"
+            and r["roleNotation"] == "deelnemer"]
+    assert [(r["denied"], r["sourceQuote"]) for r in rows] == [
+        (False, "De gemeente zal nauw betrokken zijn bij deze transformaties.")]

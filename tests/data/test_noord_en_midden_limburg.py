@@ -321,3 +321,24 @@ def test_the_assessment_framework_has_six_questions(run_query):
 def test_the_partners_named_in_the_plan(run_query):
     partners = {r["agentNl"] for r in run_query("page-region-partners", region=REGION)}
     assert {"GGD", "Burgerkracht", "Zelfregie NL", "VKKL", "VGZ", "CZ", "Venlo"} <= partners
+
+
+# ---------------------------------------------------------------- issue 17: carrying out the plan
+
+def test_the_kerngroep_carries_out_the_plan_and_working_groups_make_plans_of_approach(run_query):
+    rows = [r for r in run_query("item-roles") if r["region"] == REGION and r["roleNotation"] == "uitvoerder"]
+    assert (PLAN, ID + "orgaan/nml-kerngroep-iza") in {(r["item"], r["agent"]) for r in rows}
+    action = ID + "actie/nml-plan-van-aanpak-per-werkgroep"
+    assert {r["agent"] for r in rows if r["item"] == action} == {
+        ID + "werkgroep/nml-" + slug for slug in ("regionale-preventie-infrastructuur", "valpreventie",
+                                                   "overgewicht-kinderen", "gli-volwassenen",
+                                                   "welzijn-op-recept", "laagdrempelige-steunpunten")}
+
+
+def test_spuk_iza_spending_is_guided_by_impact_not_population_size(run_query):
+    principles = {r["principle"]: r for r in run_query("plan-guiding-principles") if r["plan"] == PLAN}
+    assert set(principles) == {ID + "principe/nml-positieve-gezondheid",
+                               ID + "principe/nml-regionale-samenwerking-en-leren",
+                               ID + "principe/nml-impact-boven-inwoneraantal"}
+    assert principles[ID + "principe/nml-impact-boven-inwoneraantal"]["principleLabel"].startswith(
+        "Impact op de leefwereld van inwoners, niet het inwoneraantal")
