@@ -152,7 +152,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "zinnen van 40 tekens of meer; paginaopmaak (herhaalde koppen, inhoudsopgaven, paginanummers) telt niet mee.",
                       "The documents the graph is derived from, with the passages the graph cites. Sentences of 40 or "
                       "more characters are counted; page furniture (repeated headers, contents, page numbers) is not."),
-    "document": ("Document", "Document"),
     "file": ("Bestand", "File"),
     "counted": ("Getelde zinnen", "Counted sentences"),
     "cited": ("Geciteerd", "Cited"),

@@ -1,6 +1,6 @@
 """Searches with answers from the documents: the project graph, read through the backend, indexed.
 
-The facts checked come from the source documents (sources/documents/): the graph's verbatim quotes are checked against those
+The facts checked come from sources/documents/: the graph's verbatim quotes are checked against those
 texts by tests/data/test_graph_integrity.py, and these tests check against them again where they can."""
 
 import re
