@@ -161,12 +161,14 @@ class RemoteBackend:
         except ValueError as error:
             raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
 
-    def _graph_answer(self, text: str, dataset: QueryDataset) -> Graph:
+    def _graph_answer(self, text: str, dataset: QueryDataset, bnodes: dict | None = None) -> Graph:
+        """`bnodes`: the server's blank node labels already read (pages of one answer share them, so that a
+        blank node whose triples fall on two pages stays one node)."""
         wrapper = self._new_wrapper(text, TURTLE, dataset)
         wrapper.addCustomHttpHeader("Accept", "application/n-triples")  # Virtuoso's Turtle writes doubles as decimals
         data = self._read(self._call(wrapper))
         graph = Graph()
-        graph.parse(data=data, format="nt")
+        graph.parse(data=data, format="nt", bnode_context=bnodes if bnodes is not None else {})
         return graph
 
     # -- the Backend protocol ------------------------------------------------------------------
@@ -225,9 +227,9 @@ class RemoteBackend:
         if query_form(mask(text)) != "CONSTRUCT" or not pageable(text):
             raise BackendError(f"the SPARQL server cut the answer at {cap} triples; narrow the query")
         # pages of solutions small enough that the triples they make stay under the cut
-        size, whole, offset = cap, Graph(), 0
+        size, whole, offset, bnodes = cap, Graph(), 0, {}
         while (page_text := paged(text, offset, size)) is not None:
-            page = self._graph_answer(page_text, sent)
+            page = self._graph_answer(page_text, sent, bnodes)
             if len(page) >= cap and size > 1:
                 size //= 2
                 continue
