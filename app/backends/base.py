@@ -46,6 +46,7 @@ class Answer:
     body: bytes
     media_type: str
     capped: bool = False
+    capped_by: str | None = None  # who cut it, if not the app's own row cap (a server's cap it could not page through)
 
 
 @dataclass

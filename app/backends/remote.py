@@ -32,7 +32,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from app.backends.base import (
-    RESULT_MEDIA_TYPES, Answer, BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError,
+    Answer, BackendError, BackendUnavailable, Bindings, QueryDataset, QuerySyntaxError,
     ResultTooLarge, SelectResult, Table,
 )
 from app.backends.binding import bind_with_values, term_to_sparql
@@ -310,16 +310,24 @@ class RemoteBackend:
             return Answer(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON).serialize(format=results_format),
                           results_format.media_type)
         variables, found, server_capped = self._solutions(text, dataset)
+        blank_nodes: dict[str, str] = {}  # a server's blank node labels (Virtuoso: nodeID://...) as valid ones
+
+        def term_of(term: dict) -> dict:
+            if term["type"] == "typed-literal":
+                return {**term, "type": "literal"}
+            if term["type"] == "bnode":
+                return {"type": "bnode", "value": blank_nodes.setdefault(term["value"], f"b{len(blank_nodes)}")}
+            return term
+
         as_json = json.dumps({"head": {"vars": variables}, "results": {"bindings": [
-            {name: {**term, "type": "literal"} if term["type"] == "typed-literal" else term for name, term in row.items()}
-            for row in found]}}).encode()
+            {name: term_of(term) for name, term in row.items()} for row in found]}}).encode()
 
         def solutions():
             return ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
 
         body, capped = serialized_solutions(solutions(), solutions, results_format, max_rows,
                                             self.max_result_bytes or sys.maxsize)
-        return Answer(body, results_format.media_type, capped or server_capped is not None)
+        return Answer(body, results_format.media_type, capped or server_capped is not None, server_capped)
 
     def close(self) -> None:
         pass

@@ -169,7 +169,7 @@ def respond(answer: Answer, max_rows: int, paging_hint: str = "") -> Response:
     """The store's bytes as they are, with its content type, and X-Result-Capped if rows were cut off."""
     headers = {}
     if answer.capped:
-        headers["X-Result-Capped"] = f"results cut off at {max_rows} rows (IZA_MAX_ROWS){paging_hint}"
+        headers["X-Result-Capped"] = f"{answer.capped_by or f'results cut off at {max_rows} rows (IZA_MAX_ROWS)'}{paging_hint}"
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
