@@ -138,6 +138,13 @@ class Named(BaseModel):
     label: str
 
 
+class SourcePassage(BaseModel):
+    document: str = Field(description="The source document's IRI")
+    anchor: str = Field(description="The sentence's anchor in the document's page (s-<n>, as in its coverage)")
+    line: int = Field(description="The line of sources/documents/<file> the sentence starts on")
+    path: str = Field(description="The passage in this app: /sources/{document}#{anchor}")
+
+
 class SearchHit(BaseModel):
     resource: str = Field(description="The IRI of the resource that matched")
     label: str | None
@@ -150,7 +157,10 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="The matching text, HTML-escaped, the matched words in <mark>...</mark>")
     text: str = Field(description="The same snippet as plain text")
     score: float = Field(description="BM25 relevance; higher is better")
-    links: dict[str, str] = Field(description="page: the resource's page in this app; document: the source document's IRI")
+    passages: list[SourcePassage] = Field(description="Where the resource's quotes stand in its source documents, "
+                                          "in document and text order")
+    links: dict[str, str] = Field(description="page: the resource's page in this app; document: the source document's "
+                                  "IRI; passage: the first passage, highlighted in the document's page")
 
 
 class FacetValue(Named):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from app.backends import Backend
 from app.queries import QueryLibrary
 from app.search.index import Answer, SearchIndex
+from app.search.passages import Passage, locate, read_documents
 from app.search.source import Names, read_entries
 from app.web.pagedata import local_path
 
@@ -31,6 +32,7 @@ class Built:
     built_at: str
     build_seconds: float
     started: float  # time.monotonic() at the start of the build
+    passages: dict[str, list[Passage]] = field(default_factory=dict)  # resource -> where its quotes stand
 
 
 class SearchIndexes:
@@ -67,9 +69,10 @@ class SearchIndexes:
         started = time.monotonic()
         entries, names = read_entries(backend, self.library, self.page_size)
         index = SearchIndex(entries)
+        passages = locate(entries, read_documents(backend, self.library))
         seconds = round(time.monotonic() - started, 3)
         log.info("search index: %d resources in %.2f s", index.entries, seconds)
-        return Built(backend, index, names, datetime.now(timezone.utc).isoformat(timespec="seconds"), seconds, started)
+        return Built(backend, index, names, datetime.now(timezone.utc).isoformat(timespec="seconds"), seconds, started, passages)
 
 
 _made = threading.Lock()
@@ -115,10 +118,15 @@ def search(built: Built, q: str, regions=(), types=(), documents=(), page: int =
         links = {"page": local_path(hit.resource) or hit.resource}
         if hit_documents:
             links["document"] = hit_documents[0]["iri"]
+        passages = [{"document": p.document, "anchor": p.anchor, "line": p.line, "path": p.path}
+                    for p in built.passages.get(hit.resource, ())]
+        if passages:
+            links["passage"] = passages[0]["path"]
         hits.append({"resource": hit.resource, "label": hit.label, "type": named(hit.type) if hit.type else None,
                      "region": hit_regions[0] if hit_regions else None, "regions": hit_regions,
                      "document": hit_documents[0] if hit_documents else None, "documents": hit_documents,
-                     "snippet": hit.snippet, "text": hit.text, "score": hit.score, "links": links})
+                     "snippet": hit.snippet, "text": hit.text, "score": hit.score, "passages": passages,
+                     "links": links})
     facets = {"region": [{**region(v), "count": n} for v, n in answer.facets["region"]],
               "type": [{**named(v), "count": n} for v, n in answer.facets["type"]],
               "document": [{**named(v), "count": n} for v, n in answer.facets["document"]]}

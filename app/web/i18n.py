@@ -181,6 +181,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_region": ("Landelijk en overig (geen regio)", "National and other (no region)"),
     "narrow": ("Verfijnen", "Narrow down"),
     "document": ("Brondocument", "Source document"),
+    "passage_line": ("passage op regel {line}", "passage on line {line}"),
     "apply": ("Toepassen", "Apply"),
     "previous": ("Vorige", "Previous"),
     "next": ("Volgende", "Next"),

@@ -84,3 +84,18 @@ def test_the_english_results_page(page):
     expect(page.locator("#search-count")).to_contain_text("results for")
     expect(page.get_by_role("search").first.locator("input[name=lang]")).to_have_value("en")
     assert axe_serious(page) == []
+
+
+def test_a_hit_leads_to_its_passage_in_the_source_document(page):
+    page.goto("/zoeken?q=wachtlijsten")
+    hit = page.locator(".hit").filter(has=page.locator("a.passage")).first
+    passage = hit.locator("a.passage").first
+    expect(passage).to_contain_text("passage op regel")
+    resource_page = hit.locator("h3 a").get_attribute("href")
+    passage.click()
+    page.wait_for_url("**/sources/**#s-*")
+    sentence = page.locator(f"#{urlsplit(page.url).fragment}")
+    expect(sentence).to_have_class("s s-cited")
+    expect(sentence).to_be_in_viewport()
+    assert "wachtlijst" in sentence.inner_text().lower()
+    expect(sentence.locator(f"sup.cites a[href='{resource_page}']")).to_have_count(1)

@@ -17,7 +17,7 @@ from app.search import service
 from app.search.analysis import QuerySyntaxError
 
 router = APIRouter(prefix="/search", tags=["search"])
-CSV_COLUMNS = ["resource", "label", "type", "region", "document", "text", "score"]
+CSV_COLUMNS = ["resource", "label", "type", "region", "document", "passage", "text", "score"]
 MAX_PAGE_SIZE = 100
 REFRESH_INTERVAL_S = 10.0
 
@@ -56,7 +56,8 @@ def search(request: Request, backend: BackendDep,
     headers = {"Link": link_header(request, page, last), "X-Total-Count": str(body["total"])}
     if wants_csv(request, fmt):
         rows = [{**hit, "type": (hit["type"] or {}).get("iri"), "region": (hit["region"] or {}).get("key"),
-                 "document": (hit["document"] or {}).get("iri")} for hit in body["data"]]
+                 "document": (hit["document"] or {}).get("iri"), "passage": hit["links"].get("passage")}
+                for hit in body["data"]]
         return csv_response(rows, CSV_COLUMNS, "search", headers)
     return JSONResponse(SearchPublic(**body).model_dump(mode="json"), headers=headers)
 

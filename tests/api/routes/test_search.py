@@ -46,6 +46,22 @@ def test_csv_has_one_row_per_hit(client):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == int(response.headers["x-total-count"]) > 0
     assert all(r["region"] == "noord-en-midden-limburg" and "wachtlijst" in r["text"].lower() for r in rows)
+    assert all(r["passage"].startswith("/sources/") for r in rows if r["document"])
+
+
+def test_a_hit_links_to_the_passage_of_its_source_document(client):
+    """The passage is a sentence the document's page marks as cited (tests/search/test_passages.py: by the
+    hit's resource)."""
+    pages: dict[str, str] = {}
+    hits = [h for h in client.get("/search", params={"q": "wachtlijsten"}).json()["data"] if h["passages"]]
+    assert hits, "sentences about waiting lists are quoted from document 004"
+    for hit in hits:
+        assert hit["links"]["passage"] == hit["passages"][0]["path"]
+        for passage in hit["passages"]:
+            assert passage["document"] in {d["iri"] for d in hit["documents"]}
+            page, anchor = passage["path"].split("#")
+            pages.setdefault(page, client.get(page).text)
+            assert f'id="{anchor}" class="s s-cited" data-line="{passage["line"]}"' in pages[page]
 
 
 @pytest.mark.parametrize("q, problem", [
