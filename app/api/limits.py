@@ -74,8 +74,9 @@ class LimitedBackend:
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._run(self.inner.construct, query, bindings, dataset)
 
-    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
-        return self._run(self.inner.values, query, bindings, dataset)
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None,
+               max_rows: int | None = None) -> Table:
+        return self._run(self.inner.values, query, bindings, dataset, max_rows)
 
     def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
                dataset: QueryDataset | None = None) -> Answer:

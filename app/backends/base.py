@@ -96,8 +96,11 @@ class Backend(Protocol):
 
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph: ...
 
-    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
-        """A SELECT answer as Python values, converted once from the store's terms (no rdflib terms)."""
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None,
+               max_rows: int | None = None) -> Table:
+        """A SELECT answer as Python values, converted once from the store's terms (no rdflib terms). `max_rows`:
+        the rows the caller needs at most (None: the backend's own cap, IZA_MAX_ROWS, what the routes serve); more
+        only for the app's own bounded reads (the search index). A backend may stop there, or page up to it."""
 
     def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
                dataset: QueryDataset | None = None) -> Answer:

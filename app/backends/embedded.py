@@ -75,8 +75,9 @@ class AnsweringBackend:
                dataset: QueryDataset | None = None) -> Answer:
         return Answer(*self._value("serialize", query, bindings, dataset, media_type=media_type, max_rows=max_rows))
 
-    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
-        return Table(*self._value("values", query, bindings, dataset))
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None,
+               max_rows: int | None = None) -> Table:
+        return Table(*self._value("values", query, bindings, dataset, max_rows=max_rows))
 
     def select(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> SelectResult:
         variables, rows = self._value("select", query, bindings, dataset)

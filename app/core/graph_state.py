@@ -103,8 +103,9 @@ class RetryingBackend:
     def construct(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Graph:
         return self._call(self.inner.construct, query, bindings, dataset)
 
-    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> Table:
-        return self._call(self.inner.values, query, bindings, dataset)
+    def values(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None,
+               max_rows: int | None = None) -> Table:
+        return self._call(self.inner.values, query, bindings, dataset, max_rows)
 
     def answer(self, query: str, media_type: str, max_rows: int, bindings: Bindings | None = None,
                dataset: QueryDataset | None = None) -> Answer:

@@ -18,7 +18,7 @@ from app.backends import Backend
 from app.queries import QueryLibrary
 from app.search.index import Answer, SearchIndex
 from app.search.passages import Passage, locate, read_documents
-from app.search.source import Names, read_entries
+from app.search.source import PAGE_ROWS, Names, read_entries
 from app.web.pagedata import local_path
 
 log = logging.getLogger("iza_kg.search")
@@ -36,7 +36,7 @@ class Built:
 
 
 class SearchIndexes:
-    def __init__(self, library: QueryLibrary, page_size: int):
+    def __init__(self, library: QueryLibrary, page_size: int = PAGE_ROWS):
         self.library, self.page_size = library, page_size
         self.current: Built | None = None
         self._lock = threading.Lock()
@@ -79,11 +79,11 @@ _made = threading.Lock()
 
 
 def indexes(app) -> SearchIndexes:
-    """The app's SearchIndexes, made on first use. Pages of IZA_MAX_ROWS rows: the most a backend answers."""
+    """The app's SearchIndexes, made on first use."""
     with _made:
         found = getattr(app.state, "search_indexes", None)
         if found is None:
-            found = app.state.search_indexes = SearchIndexes(app.state.library, app.state.settings.max_rows)
+            found = app.state.search_indexes = SearchIndexes(app.state.library)
         return found
 
 

@@ -3,9 +3,10 @@ store and a remote SPARQL server give the same index.
 
 One named query (`search-values`) is asked once per property: the texts, the types, the source
 documents, the slugs and the links from a whole to its parts (`search-part-properties` lists the
-iza:has... properties of the ontology). A property at a time keeps each answer small, and each is read
-page by page (LIMIT and OFFSET appended), as the backends cap an answer at IZA_MAX_ROWS rows; a store
-answers OFFSET by counting off the rows before it, so many small answers cost less than one large one.
+iza:has... properties of the ontology). A property at a time keeps each answer small. Each is read in
+pages of PAGE_ROWS rows (LIMIT and OFFSET appended), more than the IZA_MAX_ROWS the routes get: these
+reads are the app's own and bounded, and a store answers OFFSET by counting off the rows before it, so
+a 1M-triple graph is read in a few large answers rather than in a hundred small ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.queries import QueryLibrary
 from app.search.index import Entry
 
 REGION_TYPE = str(IZA.ZorgkantoorRegion)
+PAGE_ROWS = 50_000  # rows of (resource, value, language) per answer: within IZA_MAX_RESULT_BYTES for long quotes
 # property -> the field of the index its texts go to
 TEXTS = {RDFS.label: "labels", SKOS.prefLabel: "labels", SKOS.altLabel: "labels", SKOS.definition: "texts",
          DCTERMS.description: "texts", RDFS.comment: "texts", IZA.sourceQuote: "quotes"}
@@ -51,7 +53,8 @@ class GraphReader:
         text, bindings = self.values_query.text, self.values_query.bind({"property": str(prop)})
         offset = 0
         while True:
-            rows = self.backend.values(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings).rows
+            rows = self.backend.values(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings,
+                                       max_rows=self.page_size).rows
             for row in rows:
                 yield row["resource"], str(row["value"]), row.get("lang") or ""
             if len(rows) < self.page_size:
@@ -79,7 +82,7 @@ def main_type(types: set[str], supers: dict[str, set[str]]) -> str | None:
     return (own or sorted(specific) or [None])[0]
 
 
-def read_entries(backend: Backend, library: QueryLibrary, page_size: int, parallel: int = 2) -> tuple[list[Entry], Names]:
+def read_entries(backend: Backend, library: QueryLibrary, page_size: int = PAGE_ROWS, parallel: int = 2) -> tuple[list[Entry], Names]:
     """The entries of the index and the names of the facet values; `parallel` properties are read at a
     time (each on its own query worker)."""
     reader = GraphReader(backend, library, page_size)

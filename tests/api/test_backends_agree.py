@@ -82,6 +82,16 @@ def test_sparql_over_the_servers_cap_is_paged_up_to_the_apps_own_cap(all_clients
         assert "X-Result-Capped" in response.headers, name
 
 
+def test_the_apps_own_reads_get_more_rows_than_the_routes_on_every_backend(
+        embedded_backend, remote_backend, virtuoso_backend, project):
+    """Backend.values(max_rows=...) (the search index's reads) goes past IZA_MAX_ROWS and Virtuoso's cap alike."""
+    for backend in (embedded_backend, remote_backend, virtuoso_backend):
+        triples = backend.values("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+        assert triples > 10_000 > ROW_CAP
+        whole = backend.values("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", max_rows=len(project))
+        assert len(whole.rows) == triples and whole.capped is None, backend
+
+
 def test_a_cut_that_cannot_be_paged_is_passed_on(all_clients):
     """A query that ends in VALUES cannot take LIMIT/OFFSET: Virtuoso's cut is passed on as X-Result-Capped."""
     query = ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } VALUES ?p { "

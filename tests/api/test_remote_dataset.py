@@ -1,0 +1,79 @@
+"""The remote backend's default graph is the union of the project's graphs on any server: asked without a
+dataset where the server holds nothing else in a union default graph (Oxigraph --union-default-graph: ten
+times faster), with the project's graphs named wherever it holds more or its default graph is not the union."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from app.backends.remote import RemoteBackend
+from app.core.publish import publish
+from tests.api.conftest import free_port, oxigraph_binary
+
+FOREIGN = "http://example.org/another-dataset"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LABELLED = 'SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> "vreemd" }'
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A fresh Oxigraph server (its flags given by the test) holding the project graph; yields its base URL."""
+    started = []
+
+    def start(*flags: str) -> str:
+        port = free_port()
+        process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "store"),
+                                    "--bind", f"127.0.0.1:{port}", *flags],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
+                return base
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
+                time.sleep(0.05)
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def add_foreign_graph(base: str) -> None:
+    body = '<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "vreemd" .'
+    response = httpx.put(f"{base}/store", params={"graph": FOREIGN}, content=body,
+                         headers={"Content-Type": "application/n-triples"})
+    assert response.status_code in (201, 204), response.text
+
+
+def test_a_union_default_graph_of_only_the_projects_graphs_answers_as_the_project(server, project):
+    base = server("--union-default-graph")
+    publish(project, None, f"{base}/query")
+    backend = RemoteBackend(f"{base}/query")
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+
+
+def test_another_dataset_on_the_server_never_enters_an_answer(server, project):
+    base = server("--union-default-graph")
+    publish(project, None, f"{base}/query")
+    backend = RemoteBackend(f"{base}/query")
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+    add_foreign_graph(base)
+    backend.reread()
+    assert backend.values(LABELLED).rows == []
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+    assert FOREIGN not in {row["g"] for row in backend.values("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+
+
+def test_a_server_whose_default_graph_is_empty_is_asked_with_the_projects_graphs(server, project):
+    base = server()  # the default graph is its own (empty) graph, not the union
+    publish(project, None, f"{base}/query")
+    backend = RemoteBackend(f"{base}/query")
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
