@@ -44,26 +44,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_oxigraph(location: Path, port: int, *flags: str) -> subprocess.Popen:
+    """An Oxigraph server on loopback, answering (the caller terminates it); `flags` as `oxigraph serve` takes them."""
+    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                                *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
+            return process
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[:500]}")
+            time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(project, tmp_path_factory):
     """A running Oxigraph server holding the project graph; yields its query endpoint."""
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    process = start_oxigraph(tmp_path_factory.mktemp("oxigraph"), port, "--union-default-graph")
     endpoint = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(endpoint, params={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[:500]}")
-                time.sleep(0.05)
         publish(project, None, endpoint)
         yield endpoint
     finally:

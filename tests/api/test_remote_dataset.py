@@ -4,15 +4,12 @@ times faster), with the project's graphs named wherever it holds more or its def
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 import httpx
 import pytest
 
 from app.backends.remote import RemoteBackend
 from app.core.publish import publish
-from tests.api.conftest import free_port, oxigraph_binary
+from tests.api.conftest import free_port, start_oxigraph
 
 FOREIGN = "http://example.org/another-dataset"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -21,24 +18,13 @@ LABELLED = 'SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> "v
 
 @pytest.fixture
 def server(tmp_path):
-    """A fresh Oxigraph server (its flags given by the test) holding the project graph; yields its base URL."""
+    """Starts a fresh Oxigraph server with the flags given; yields the function, which returns its base URL."""
     started = []
 
     def start(*flags: str) -> str:
         port = free_port()
-        process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "store"),
-                                    "--bind", f"127.0.0.1:{port}", *flags],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        started.append(process)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
-                return base
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-                time.sleep(0.05)
+        started.append(start_oxigraph(tmp_path / "store", port, *flags))
+        return f"http://127.0.0.1:{port}"
 
     yield start
     for process in started:

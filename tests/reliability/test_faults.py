@@ -4,40 +4,23 @@ and a data file edited into invalid Turtle (the last good graph stays in service
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
-from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.core.publish import publish
 from app.loader import ROOT
-from tests.api.conftest import free_port, oxigraph_binary
+from tests.api.conftest import free_port, start_oxigraph
 from tests.reliability.conftest import build
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
-            return process
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("oxigraph did not start")
-            time.sleep(0.05)
-
-
 def test_remote_server_down_gives_503_and_the_api_recovers_by_itself(project, tmp_path):
     port, location = free_port(), tmp_path / "store"
-    server = start_oxigraph(location, port)
+    server = start_oxigraph(location, port, "--union-default-graph")
     endpoint = f"http://127.0.0.1:{port}/query"
     try:
         publish(project, None, endpoint)
@@ -55,7 +38,7 @@ def test_remote_server_down_gives_503_and_the_api_recovers_by_itself(project, tm
             assert client.get("/health").status_code == 503
             assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 503
 
-            server = start_oxigraph(location, port)  # same store on disk, same port
+            server = start_oxigraph(location, port, "--union-default-graph")  # same store on disk, same port
             back = client.get("/regions")
             assert back.status_code == 200
             assert back.json()["count"] >= 3
