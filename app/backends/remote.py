@@ -49,6 +49,7 @@ from app.results import json_value
 NO_GRAPH = "urn:x-iza-kg:no-graph"
 GRAPHS_KNOWN_S = 60.0  # how long the list of the project's graphs on the server is used before asking again
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+SORT_LIMIT_ERROR = "SR353"  # Virtuoso: an ORDER BY answer cannot be read past MaxSortedTopRows (10,000) with OFFSET
 # The triples of the described resources (?r) and of the blank nodes they lead to, two levels deep (the project's
 # blank nodes, amounts and role assignments, are one); the backend keeps those reachable from the resources.
 DESCRIPTION = """CONSTRUCT {{ ?r ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }}
@@ -199,7 +200,8 @@ class RemoteBackend:
         if cap is not None and len(found) >= cap:
             self._cap = cap
             if pageable(text):
-                found = found + self._rest(text, sent, len(found), cap, self.max_rows if max_rows is None else max_rows)
+                rest, capped = self._rest(text, sent, len(found), cap, self.max_rows if max_rows is None else max_rows)
+                found = found + rest
             else:
                 capped = f"the SPARQL server cut the answer at {cap} rows ({MAX_ROWS_HEADER})"
         return variables, found, capped
@@ -209,19 +211,27 @@ class RemoteBackend:
         rows = [{name: _term_from_json(value) for name, value in binding.items()} for binding in found]
         return SelectResult(variables, rows, capped=capped)
 
-    def _rest(self, text: str, dataset: QueryDataset | None, offset: int, page_size: int, max_rows: int | None) -> list[dict]:
-        """The rows after the first `offset`, asked page by page (up to `max_rows` rows in all, None: all)."""
+    def _rest(self, text: str, dataset: QueryDataset | None, offset: int, page_size: int,
+              max_rows: int | None) -> tuple[list[dict], str | None]:
+        """The rows after the first `offset`, asked page by page (up to `max_rows` rows in all, None: all), and why
+        they stop short (or None)."""
         rest = []
         while max_rows is None or offset + len(rest) <= max_rows:
             page = paged(text, offset + len(rest), page_size)
             if page is None:
                 break
-            data, _ = self._json_answer(self._new_wrapper(page, JSON, dataset))
+            try:
+                data, _ = self._json_answer(self._new_wrapper(page, JSON, dataset))
+            except BackendError as error:
+                if SORT_LIMIT_ERROR not in str(error):
+                    raise
+                return rest, (f"the SPARQL server sorts no further than its first {offset + len(rest)} rows "
+                              "(Virtuoso's MaxSortedTopRows, error SR353)")
             found = data["results"]["bindings"]
             rest.extend(found)
             if len(found) < page_size:
                 break
-        return rest
+        return rest, None
 
     def ask(self, query: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None) -> bool:
         text = bind_with_values(query, bindings)

@@ -82,6 +82,17 @@ def test_sparql_over_the_servers_cap_is_paged_up_to_the_apps_own_cap(all_clients
         assert "X-Result-Capped" in response.headers, name
 
 
+def test_an_ordered_answer_over_virtuosos_sort_limit_is_capped_not_an_error(all_clients):
+    """Virtuoso sorts no further than 10,000 rows (SR353 for a page past them): the rows before are served,
+    marked capped, as on the other backends."""
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    for name in BACKENDS:
+        response = all_clients[name].get("/sparql", params={"query": query})
+        assert response.status_code == 200, (name, response.text[:300])
+        assert len(response.json()["results"]["bindings"]) == 10_000, name
+        assert "X-Result-Capped" in response.headers, name
+
+
 def test_the_apps_own_reads_get_more_rows_than_the_routes_on_every_backend(
         embedded_backend, remote_backend, virtuoso_backend, project):
     """Backend.values(max_rows=...) (the search index's reads) goes past IZA_MAX_ROWS and Virtuoso's cap alike."""
