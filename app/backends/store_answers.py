@@ -12,6 +12,8 @@ terms first.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import pyoxigraph as ox
 
 from app.backends.sparql_text import oxigraph_dataset
@@ -166,13 +168,17 @@ def answer(store: ox.Store, kind: str, text: str, default_graphs=None, named_gra
         variables = [v.value for v in result.variables]
         convert = oxigraph_value if kind == "values" else (lambda term: None if term is None else encode(term))
         rows = []
-        for solution in result:
-            rows.append({name: convert(solution[name]) for name in variables})
+        for solution in result:  # a solution iterates over its values in the order of the variables
+            rows.append(dict(zip(variables, map(convert, solution))))  # (by name: 3x slower)
             if len(rows) > max_rows:
                 break  # the callers cut at max_rows; one row more tells them there were more
         if kind == "select":
             rows = [{name: term for name, term in row.items() if term is not None} for row in rows]
-        return ("ok", (variables, bounded(rows, max_bytes, lambda row: sum(len(str(v)) + 8 for v in row.values()))))
+        # each value's text and 8 bytes of overhead, counted with builtins: a 50,000-row read is in the hot path
+        size = sum(map(len, map(str, chain.from_iterable(map(dict.values, rows))))) + 8 * len(variables) * len(rows)
+        if size > max_bytes:
+            raise TooLarge()
+        return ("ok", (variables, rows))
     except TooLarge:
         return ("too-large", max_bytes)
     except SyntaxError as error:
