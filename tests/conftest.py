@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from app.backends.embedded import EmbeddedBackend
@@ -10,6 +15,17 @@ from app.loader import load_project
 from app.queries import QueryLibrary
 from app.results import rows
 from tests.virtuoso import Virtuoso
+
+# Saved search indexes (IZA_SEARCH_CACHE_DIR) go to a folder of this run, never to the user's cache: set before
+# any app reads its settings, and inherited by the servers the tests start.
+SEARCH_CACHE = Path(tempfile.mkdtemp(prefix="iza-kg-test-search-cache-"))
+os.environ["IZA_SEARCH_CACHE_DIR"] = str(SEARCH_CACHE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def search_cache():
+    yield SEARCH_CACHE
+    shutil.rmtree(SEARCH_CACHE, ignore_errors=True)
 
 
 

@@ -183,7 +183,10 @@ class SearchIndexPublic(BaseModel):
     resources: int = Field(description="Resources in the index (each with its labels, descriptions and quotes)")
     memory_bytes: int
     built_at: str
-    build_seconds: float
+    build_seconds: float = Field(description="Seconds it took to build the index, or to open its saved copy")
+    saved_file: str | None = Field(None, description="Where the index is saved for the next start (IZA_SEARCH_CACHE_DIR); "
+                                   "null: not saved (a remote graph's index, or saving switched off)")
+    opened_from_saved: bool = Field(False, description="The index was opened from `saved_file` instead of built")
 
 
 class RegionRef(BaseModel):

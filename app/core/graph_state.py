@@ -163,7 +163,8 @@ class GraphReloader:
                 raise LoadError(path, None, str(error)) from None
         backend = IsolatedBackend.from_files(files, isolation_limits(self.app), self.root)
         self.fingerprint = fingerprint
-        self.info = GraphInfo("embedded", triples=backend.triples, version=digest.hexdigest()[:12], files=len(files),
+        backend.graph_version = digest.hexdigest()[:12]
+        self.info = GraphInfo("embedded", triples=backend.triples, version=backend.graph_version, files=len(files),
                               loaded_at=now(), load_seconds=round(time.monotonic() - started, 3))
         return backend
 

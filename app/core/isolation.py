@@ -231,6 +231,7 @@ class IsolatedBackend(AnsweringBackend):
 
     name = "embedded"
     endpoint = None
+    graph_version: str | None = None  # set by whoever loaded the files (app.core.graph_state): what it was made from
 
     def __init__(self, store: ox.Store, limits: IsolationLimits = IsolationLimits()):
         self.store = store

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import heapq
 import html
+import json
+import os
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
-from dataclasses import dataclass, field
+from pathlib import Path
 
 from app.search.analysis import Stems, match_expression, parse
 
@@ -73,18 +77,15 @@ class Answer:
 
 
 class SearchIndex:
-    """Built once from entries; then only read, by any number of threads (one at a time)."""
+    """Built once from entries (or opened from a saved copy); then only read, by any number of threads (one
+    at a time)."""
 
     def __init__(self, entries: Sequence[Entry]):
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.lock = threading.Lock()
-        self.entries = len(entries)
-        self.types = {e.type for e in entries if e.type}
-        self.documents = {d for e in entries for d in e.documents}
         # by rowid: what the filters and facets look at
-        self.regions_of = [tuple(e.regions) for e in entries]
-        self.types_of = [(e.type,) if e.type else () for e in entries]
-        self.documents_of = [tuple(e.documents) for e in entries]
+        self._keep([list(e.regions) for e in entries], [[e.type] if e.type else [] for e in entries],
+                   [list(e.documents) for e in entries])
         self.db.executescript(SCHEMA)
         stemmed = Stems()
         with self.db:
@@ -97,6 +98,43 @@ class SearchIndex:
                  for n, e in enumerate(entries) for texts in [[SEPARATOR.join(getattr(e, f)) for f in FIELDS]]))
             self.db.execute("INSERT INTO search(search, rank) VALUES ('rank', ?)", (f"bm25({', '.join(map(str, WEIGHTS))})",))
             self.db.execute("INSERT INTO search(search) VALUES ('optimize')")
+
+    def _keep(self, regions_of: list[list[str]], types_of: list[list[str]], documents_of: list[list[str]]) -> None:
+        self.entries = len(regions_of)
+        self.regions_of = [tuple(found) for found in regions_of]
+        self.types_of = [tuple(found) for found in types_of]
+        self.documents_of = [tuple(found) for found in documents_of]
+        self.types = {t for found in self.types_of for t in found}
+        self.documents = {d for found in self.documents_of for d in found}
+
+    def save(self, path: Path, extra: dict) -> None:
+        """The index and the lists beside it, with `extra` (JSON), in one SQLite file; written to a temporary
+        file first, so a reader never opens half a file."""
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial.unlink(missing_ok=True)
+        with self.lock, closing(sqlite3.connect(partial)) as file:
+            self.db.backup(file)
+            file.execute("CREATE TABLE saved(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            lists = {"regions_of": self.regions_of, "types_of": self.types_of, "documents_of": self.documents_of}
+            file.executemany("INSERT INTO saved VALUES (?, ?)",
+                             [(key, json.dumps(value)) for key, value in {**lists, "extra": extra}.items()])
+            file.commit()
+        os.replace(partial, path)
+
+    @classmethod
+    def open(cls, path: Path) -> tuple["SearchIndex", dict]:
+        """An index saved by `save`, read into memory, and its `extra`; raises sqlite3.Error or ValueError for a
+        file that is not one."""
+        index = cls.__new__(cls)
+        index.db = sqlite3.connect(":memory:", check_same_thread=False)
+        index.lock = threading.Lock()
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as file:
+            file.backup(index.db)
+        saved = {key: json.loads(value) for key, value in index.db.execute("SELECT key, value FROM saved")}
+        index.db.execute("DROP TABLE saved")
+        index.db.execute("VACUUM")  # the pages of the saved lists are given back: memory as a fresh build's
+        index._keep(saved["regions_of"], saved["types_of"], saved["documents_of"])
+        return index, saved["extra"]
 
     @property
     def memory_bytes(self) -> int:

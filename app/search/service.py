@@ -4,22 +4,35 @@ The index belongs to one backend object. The embedded graph's reloader puts a ne
 after a file changed, and the index follows (app.core.graph_state calls `follow`; a search that comes
 first builds it). A remote server's graph can change behind the app's back, so there the index is
 built at start and again on request (POST /search/refresh).
+
+The embedded graph's index is also saved (IZA_SEARCH_CACHE_DIR), under the graph's version and a digest of
+what else it is made with (the app's code, the named queries, the source texts): a restart on the same graph
+opens it instead of reading the graph again (at 1M triples a build takes longer than loading the graph).
+A remote graph has no version the app can trust, so its index is always built.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
 
 from app.backends import Backend
-from app.queries import QueryLibrary
+from app.paths import ROOT
+from app.queries import QUERY_DIR, QueryLibrary
 from app.search.index import Answer, SearchIndex
 from app.search.passages import Passage, locate, read_documents
 from app.search.source import PAGE_ROWS, Names, read_entries
+from app.sources import DOCUMENTS_DIR
 from app.web.pagedata import local_path
+
+SAVED_KEPT = 4  # saved indexes kept in the cache directory (the newest), for other graphs and versions
 
 log = logging.getLogger("iza_kg.search")
 
@@ -33,11 +46,23 @@ class Built:
     build_seconds: float
     started: float  # time.monotonic() at the start of the build
     passages: dict[str, list[Passage]] = field(default_factory=dict)  # resource -> where its quotes stand
+    saved: Path | None = None  # the file the index was opened from or saved to
+    opened: bool = False  # opened from `saved` rather than built (build_seconds: the time it took to open)
+
+
+@lru_cache(maxsize=1)
+def made_with() -> str:
+    """A digest of what an index is made with besides the graph: the app's code, the named queries (the index
+    reads the graph through them) and the source texts (the passages)."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "app").rglob("*.py"), *QUERY_DIR.glob("*.rq"), *DOCUMENTS_DIR.glob("*")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 class SearchIndexes:
-    def __init__(self, library: QueryLibrary, page_size: int = PAGE_ROWS):
-        self.library, self.page_size = library, page_size
+    def __init__(self, library: QueryLibrary, page_size: int = PAGE_ROWS, saved_in: Path | None = None):
+        self.library, self.page_size, self.saved_in = library, page_size, saved_in
         self.current: Built | None = None
         self._lock = threading.Lock()
 
@@ -67,12 +92,48 @@ class SearchIndexes:
 
     def _build(self, backend: Backend) -> Built:
         started = time.monotonic()
+        path = self._saved_path(backend)
+        if path is not None and path.is_file():
+            try:
+                index, extra = SearchIndex.open(path)
+                names = Names({slug: tuple(pair) for slug, pair in extra["names"]["regions"].items()},
+                              extra["names"]["labels"])
+                passages = {iri: [Passage(*p) for p in found] for iri, found in extra["passages"].items()}
+            except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as error:
+                log.warning("search index: %s cannot be read (%s); building it again", path, error)
+            else:
+                seconds = round(time.monotonic() - started, 3)
+                log.info("search index: %d resources opened from %s in %.2f s", index.entries, path, seconds)
+                return Built(backend, index, names, extra["built_at"], seconds, started, passages, path, opened=True)
         entries, names = read_entries(backend, self.library, self.page_size)
         index = SearchIndex(entries)
         passages = locate(entries, read_documents(backend, self.library))
         seconds = round(time.monotonic() - started, 3)
         log.info("search index: %d resources in %.2f s", index.entries, seconds)
-        return Built(backend, index, names, datetime.now(timezone.utc).isoformat(timespec="seconds"), seconds, started, passages)
+        built = Built(backend, index, names, datetime.now(timezone.utc).isoformat(timespec="seconds"), seconds, started,
+                      passages)
+        if path is not None:
+            self._save(built, path)
+        return built
+
+    def _saved_path(self, backend: Backend) -> Path | None:
+        version = getattr(backend, "graph_version", None)
+        if self.saved_in is None or version is None:
+            return None
+        return self.saved_in / f"search-{version}-{made_with()}.sqlite"
+
+    def _save(self, built: Built, path: Path) -> None:
+        """Save the index for the next start; a cache that cannot be written costs only that."""
+        extra = {"names": asdict(built.names), "built_at": built.built_at, "build_seconds": built.build_seconds,
+                 "passages": {iri: [astuple(p) for p in found] for iri, found in built.passages.items()}}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            built.index.save(path, extra)
+            built.saved = path
+            for old in sorted(path.parent.glob("search-*.sqlite"), key=lambda p: p.stat().st_mtime)[:-SAVED_KEPT]:
+                old.unlink(missing_ok=True)
+        except (sqlite3.Error, OSError) as error:
+            log.warning("search index not saved to %s: %s", path, error)
 
 
 _made = threading.Lock()
@@ -83,7 +144,8 @@ def indexes(app) -> SearchIndexes:
     with _made:
         found = getattr(app.state, "search_indexes", None)
         if found is None:
-            found = app.state.search_indexes = SearchIndexes(app.state.library)
+            found = app.state.search_indexes = SearchIndexes(app.state.library,
+                                                             saved_in=app.state.settings.search_cache_dir)
         return found
 
 

@@ -65,7 +65,8 @@ def search(request: Request, backend: BackendDep,
 def index_info(built: service.Built) -> SearchIndexPublic:
     return SearchIndexPublic(backend=built.backend.name, resources=built.index.entries,
                              memory_bytes=built.index.memory_bytes, built_at=built.built_at,
-                             build_seconds=built.build_seconds)
+                             build_seconds=built.build_seconds, saved_file=str(built.saved) if built.saved else None,
+                             opened_from_saved=built.opened)
 
 
 @router.get("/index", response_model=SearchIndexPublic, summary="The search index: size, memory, when it was built")
