@@ -123,8 +123,8 @@ class SearchIndex:
 
     @classmethod
     def open(cls, path: Path) -> tuple["SearchIndex", dict]:
-        """An index saved by `save`, read into memory, and its `extra`; raises sqlite3.Error or ValueError for a
-        file that is not one."""
+        """An index saved by `save`, read into memory, and its `extra`; raises sqlite3.Error, ValueError or
+        KeyError for a file that is not one."""
         index = cls.__new__(cls)
         index.db = sqlite3.connect(":memory:", check_same_thread=False)
         index.lock = threading.Lock()

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.backends import Backend
-from app.paths import ROOT
+from app.paths import PACKAGE_DIR, ROOT
 from app.queries import QUERY_DIR, QueryLibrary
 from app.search.index import Answer, SearchIndex
 from app.search.passages import Passage, locate, read_documents
@@ -55,8 +55,11 @@ def made_with() -> str:
     """A digest of what an index is made with besides the graph: the app's code, the named queries (the index
     reads the graph through them) and the source texts (the passages)."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "app").rglob("*.py"), *QUERY_DIR.glob("*.rq"), *DOCUMENTS_DIR.glob("*")]):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    files = [(PACKAGE_DIR, sorted(PACKAGE_DIR.rglob("*.py"))),  # the code, also in an installed wheel
+             (ROOT, sorted([*QUERY_DIR.glob("*.rq"), *DOCUMENTS_DIR.glob("*")]))]
+    for base, paths in files:
+        for path in paths:
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
@@ -93,18 +96,8 @@ class SearchIndexes:
     def _build(self, backend: Backend) -> Built:
         started = time.monotonic()
         path = self._saved_path(backend)
-        if path is not None and path.is_file():
-            try:
-                index, extra = SearchIndex.open(path)
-                names = Names({slug: tuple(pair) for slug, pair in extra["names"]["regions"].items()},
-                              extra["names"]["labels"])
-                passages = {iri: [Passage(*p) for p in found] for iri, found in extra["passages"].items()}
-            except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as error:
-                log.warning("search index: %s cannot be read (%s); building it again", path, error)
-            else:
-                seconds = round(time.monotonic() - started, 3)
-                log.info("search index: %d resources opened from %s in %.2f s", index.entries, path, seconds)
-                return Built(backend, index, names, extra["built_at"], seconds, started, passages, path, opened=True)
+        if path is not None and path.is_file() and (opened := self._open(backend, path, started)) is not None:
+            return opened
         entries, names = read_entries(backend, self.library, self.page_size)
         index = SearchIndex(entries)
         passages = locate(entries, read_documents(backend, self.library))
@@ -116,6 +109,20 @@ class SearchIndexes:
             self._save(built, path)
         return built
 
+    def _open(self, backend: Backend, path: Path, started: float) -> Built | None:
+        """The index saved at `path`; None (logged) if the file cannot be read."""
+        try:
+            index, extra = SearchIndex.open(path)
+            names = Names({slug: tuple(pair) for slug, pair in extra["names"]["regions"].items()},
+                          extra["names"]["labels"])
+            passages = {iri: [Passage(*p) for p in found] for iri, found in extra["passages"].items()}
+        except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("search index: %s cannot be read (%s); building it again", path, error)
+            return None
+        seconds = round(time.monotonic() - started, 3)
+        log.info("search index: %d resources opened from %s in %.2f s", index.entries, path, seconds)
+        return Built(backend, index, names, extra["built_at"], seconds, started, passages, path, opened=True)
+
     def _saved_path(self, backend: Backend) -> Path | None:
         version = getattr(backend, "graph_version", None)
         if self.saved_in is None or version is None:
@@ -124,7 +131,7 @@ class SearchIndexes:
 
     def _save(self, built: Built, path: Path) -> None:
         """Save the index for the next start; a cache that cannot be written costs only that."""
-        extra = {"names": asdict(built.names), "built_at": built.built_at, "build_seconds": built.build_seconds,
+        extra = {"names": asdict(built.names), "built_at": built.built_at,
                  "passages": {iri: [astuple(p) for p in found] for iri, found in built.passages.items()}}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
