@@ -198,13 +198,21 @@ def load_rdflib(paths: list[Path]):
 
 
 def load_oxigraph(paths: list[Path], location: Path) -> float:
-    """`oxigraph load`, one named graph per file, as `iza-kg publish` would lay them out."""
+    """`oxigraph load`, one named graph per file, then the inferred graph made from them, as `iza-kg publish`
+    lays them out (the queries walk `iza:hasPart` and read super-classes from the inferred graph)."""
+    import pyoxigraph as ox
+
+    from app.inference import materialise
     from app.loader import graph_name, source_files
 
     started = time.perf_counter()
     for path in source_files(paths):
         subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(path),
                         "--graph", graph_name(path).value], check=True, capture_output=True, timeout=600)
+    store = ox.Store(str(location))
+    materialise(store)
+    store.flush()
+    del store  # releases the store's lock for `oxigraph serve`
     return time.perf_counter() - started
 
 
