@@ -43,6 +43,16 @@ CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separato
 ORDER_BY = re.compile(r"\bORDER\s+BY\s+((?:(?:ASC|DESC|STR)?\s*\(\s*\??\w+\s*\)|\?\w+)\s*)+", re.IGNORECASE)
 SELECT_CLAUSE = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 MAX_LIST = 200  # values of one parameter in one query (there are 31 regions)
+# A VALUES block of constant terms, as app.backends.binding and NamedQuery.bind_list write it: one row of
+# values for a list of variables, or a list of values for one variable. Terms: IRIs, strings (short or long,
+# with a language tag or a datatype), numbers and booleans; nothing that could be a pattern or an expression.
+_IRI = r'<[^\x00-\x20<>"{}|^`\\]*>'
+_ECHAR = r"\\[tbnrf\"'\\]"  # no \u or \U: SPARQL reads those before it parses, anywhere (a quote could end a string)
+_STRING = rf'"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""|"(?:[^"\\\n\r]|{_ECHAR})*"'
+TERM = re.compile(rf'(?:{_STRING})(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?|{_IRI}|[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|true|false')
+_TERMS = rf"(?:\s*(?:{TERM.pattern}))+"
+VALUES_BLOCK = re.compile(rf"\s*VALUES\s*(?:\((?P<variables>(?:\s*\?\w+)+)\s*\)\s*\{{\s*\((?P<row>{_TERMS})\s*\)\s*\}}"
+                          rf"|\?(?P<variable>\w+)\s*\{{(?P<column>{_TERMS})\s*\}})\s*", re.IGNORECASE)
 
 
 class ParameterError(ValueError):
@@ -155,6 +165,33 @@ class NamedQuery:
             bindings[parameter.variable] = parameter.to_term(str(value))
         return bindings
 
+    @cached_property
+    def _around_bindings(self) -> tuple[str, str]:
+        at = where_group_start(self.text)
+        return self.text[:at], self.text[at:]
+
+    def is_text_of(self, text: str) -> bool:
+        """Whether `text` is this query: its text as it stands, or with its parameters bound as the API binds
+        them (a VALUES block of constant terms, for its own parameter variables only, first in the WHERE
+        group; see app.backends.binding and `bind_list`). Such a text asks nothing the query's own route
+        (/queries/{name}) would not answer."""
+        if text == self.text:
+            return True
+        head, tail = self._around_bindings
+        if len(text) <= len(self.text) or not (text.startswith(head) and text.endswith(tail)):
+            return False
+        block = VALUES_BLOCK.fullmatch(text, len(head), len(text) - len(tail))
+        if block is None or re.search(r"\\[uU]", block[0]):
+            return False
+        if block["variable"]:
+            variables, terms = [block["variable"]], TERM.findall(block["column"])
+        else:
+            variables, terms = re.findall(r"\?(\w+)", block["variables"]), TERM.findall(block["row"])
+            if len(terms) != len(variables):
+                return False
+        own = {parameter.variable for parameter in self.parameters.values()}
+        return len(set(variables)) == len(variables) and set(variables) <= own and len(terms) <= MAX_LIST
+
     def bind_list(self, name: str, values: Sequence[str], others: Mapping[str, str] | None = None
                   ) -> tuple[str, dict[str, Node]]:
         """Ask the query once for several values of parameter `name`: (query text, bindings of the others).
@@ -248,6 +285,10 @@ class QueryLibrary:
 
     def __iter__(self):
         return iter(self.queries.values())
+
+    def named(self, text: str) -> NamedQuery | None:
+        """The query of the library that `text` is (see NamedQuery.is_text_of), or None."""
+        return next((query for query in self if query.is_text_of(text)), None)
 
     def get(self, name: str) -> NamedQuery:
         try:

@@ -22,7 +22,10 @@ that budget at a check (every `tidy_interval_s`); the next /sparql query forks a
 /sparql traffic no worker is alive, so the API's own queries never copy pages for a worker's sake.
 
 The lane is chosen by the request (a context variable that app.core.reliability sets for /sparql), so
-routes and backends keep the Backend protocol unchanged. Answers are cut at `max_rows` (+ 1, so callers
+routes and backends keep the Backend protocol unchanged. A /sparql text that is one of the project's
+named queries (app.queries.QueryLibrary.named) goes back to the API's lane (`as_named_query`): it asks
+nothing GET /queries/{name} would not answer there, and a worker would add a fork and the copying of
+the pages it reads. Answers are cut at `max_rows` (+ 1, so callers
 see there were more) and refused over `max_result_bytes` (ResultTooLarge).
 """
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from contextlib import contextmanager
 import os
 import queue
 import signal
@@ -52,6 +56,16 @@ from app.loader import RDF_SUFFIXES, ROOT, LoadError, ProjectGraph, graph_name
 log = logging.getLogger("iza_kg.isolation")
 
 LANE = contextvars.ContextVar("iza_query_lane", default="api")
+
+
+@contextmanager
+def as_named_query():
+    """Run the queries inside in the API's lane, as the named queries they are."""
+    token = LANE.set("api")
+    try:
+        yield
+    finally:
+        LANE.reset(token)
 
 
 class QueryCapacity(BackendUnavailable):

@@ -8,6 +8,10 @@ import threading
 import time
 
 import httpx
+from rdflib import URIRef
+
+from app.backends.binding import bind_with_values
+from app.queries import QueryLibrary
 
 from tests.reliability.conftest import TIMEOUT_S
 
@@ -97,3 +101,24 @@ def test_a_query_over_the_memory_limit_stops_its_worker_only(project):
     finally:
         LANE.reset(token)
         backend.close()
+
+
+def test_a_named_query_sent_to_sparql_is_answered_while_every_adhoc_worker_is_busy(served):
+    """The project's own queries run on the API's threads, as GET /queries/{name} runs them, even as /sparql text."""
+    named = bind_with_values(QueryLibrary.load().get("region-observations").text,
+                             {"__region_iri": URIRef("https://w3id.org/iza-kg/id/regio/gooi-en-vechtstreek")})
+    workers = httpx.get(served + "/health").json()["workers"]["adhoc"]["workers"]
+    threads = [threading.Thread(target=timed_get, args=(served, "/sparql"), kwargs={"params": {"query": RUNAWAY}})
+               for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    try:
+        other = httpx.post(served + "/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}, timeout=10)
+        answer = httpx.post(served + "/sparql", data={"query": named}, headers={"accept": "application/json"}, timeout=10)
+    finally:
+        for thread in threads:
+            thread.join()
+    assert other.status_code == 503, other.text[:200]
+    assert answer.status_code == 200, answer.text[:200]
+    assert len(answer.json()["results"]["bindings"]) > 5

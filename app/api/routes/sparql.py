@@ -10,6 +10,9 @@
   replace both, as the SPARQL 1.1 Protocol says: the default graph is then the merge of the first, and
   GRAPH reaches only the second.
 - Refused: SPARQL Update (403), SERVICE (403).
+- The text of one of the project's named queries (as it stands, or with its parameters bound by a VALUES
+  block of constant terms) runs as GET /queries/{name} runs it, on the API's own query threads; any
+  other text runs in an isolated worker process (app.core.isolation).
 - Syntax errors: 400 with the parser's message. SELECT answers are cut off at IZA_MAX_ROWS rows (header
   `X-Result-Capped`); a query running past IZA_QUERY_TIMEOUT_S gets 504.
 """
@@ -17,12 +20,13 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from app.api.deps import BackendDep, SettingsDep
+from app.api.deps import BackendDep, LibraryDep, SettingsDep
 from app.backends import Backend
 from app.backends.base import Answer, QueryDataset
 from app.backends.binding import UNSAFE_IRI
@@ -31,6 +35,7 @@ from app.backends.sparql_text import (
 )
 from app.api.tabular import negotiate
 from app.core.config import Settings
+from app.core.isolation import as_named_query
 from app.queries import ABSOLUTE_IRI
 
 log = logging.getLogger("iza_kg.sparql")
@@ -174,9 +179,10 @@ def respond(answer: Answer, max_rows: int, paging_hint: str = "") -> Response:
 
 
 def execute(backend: Backend, settings: Settings, text: str, form: str, fmt: str,
-            dataset: QueryDataset | None) -> Response:
+            dataset: QueryDataset | None, named: bool = False) -> Response:
     media_type = fmt if form in ("CONSTRUCT", "DESCRIBE") else RESULT_CONTENT_TYPE[fmt]
-    answer = backend.answer(text, media_type, settings.max_rows, dataset=dataset)
+    with as_named_query() if named else nullcontext():
+        answer = backend.answer(text, media_type, settings.max_rows, dataset=dataset)
     return respond(answer, settings.max_rows, "; use LIMIT and OFFSET to page through them")
 
 
@@ -199,7 +205,7 @@ SPARQL_RESPONSES = {200: {"content": {m: {} for m in sorted(set(RESULT_CONTENT_T
 
 @router.get("/sparql", summary="SPARQL 1.1 query endpoint (read-only), query in the URL", responses=SPARQL_RESPONSES)
 @router.post("/sparql", summary="SPARQL 1.1 query endpoint (read-only), query in the body", responses=SPARQL_RESPONSES)
-async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
+async def sparql(request: Request, backend: BackendDep, library: LibraryDep, settings: SettingsDep):
     """GET `?query=`, POST form-encoded or POST `application/sparql-query`. The default graph is the union of
     the named graphs, one per source file, on both backends, unless the query has FROM clauses;
     `default-graph-uri` and `named-graph-uri` (each may repeat) replace that dataset, as the protocol says."""
@@ -209,5 +215,6 @@ async def sparql(request: Request, backend: BackendDep, settings: SettingsDep):
     form = check_query(text)
     dataset = requested_dataset(params)
     fmt = choose_format(request, params, form)
-    return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset)
+    named = library.named(text) is not None
+    return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset, named)
 
