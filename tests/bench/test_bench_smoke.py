@@ -41,6 +41,22 @@ def test_generator_is_deterministic_and_marked_synthetic(synthetic):
         generate.write(10, ROOT / "data" / "synthetic.nt")
 
 
+def test_each_synthetic_region_has_its_own_source_document(synthetic):
+    """As each real regioplan is its own document: the regions of a document are then the one region."""
+    lines = generate.generate(10_000, seed=1).lines
+    derived = {}
+    for line in lines:
+        subject, predicate, rest = line.split(" ", 2)
+        derived.setdefault(predicate, {})[subject] = rest.removesuffix(" .")
+    documents = derived["<http://www.w3.org/ns/prov#wasDerivedFrom>"]
+    plans = {subject: region for subject, region in derived["<https://w3id.org/iza-kg/def/forRegion>"].items()}
+    assert len(plans) == 31
+    assert len({documents[plan] for plan in plans}) == 31
+    for n in range(1, 32):
+        region = f"<{bench.region_iri(n)}>"
+        assert documents[region] == documents[f"<{bench.plan_iri(n)}>"] == generate.source_document(n)
+
+
 def test_benchmark_machinery_at_10k(synthetic):
     out, counts = synthetic
     routes = bench.route_targets()
