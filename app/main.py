@@ -115,5 +115,5 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.mount("/static", web.static_files(), name="static")
     for module in (root, health, regions, compare, themes, frameworks, search, queries, sparql, validate, linked_data):
         app.include_router(module.router)
-    app.middleware("http")(linked_data.dataset_link_header)  # Link: </catalog>; rel="describedby" on every response
+    app.add_middleware(linked_data.DatasetLinkHeader)  # Link: </catalog>; rel="describedby" on every response
     return app

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api.routes.linked_data import dataset_link_header, router
+from app.api.routes.linked_data import DatasetLinkHeader, router
 from app.core.config import Settings
 from app.queries import QueryLibrary
 
@@ -18,7 +18,7 @@ from app.queries import QueryLibrary
 def make_app(backend, base: str | None = None) -> FastAPI:
     app = FastAPI()
     app.include_router(router)
-    app.middleware("http")(dataset_link_header)
+    app.add_middleware(DatasetLinkHeader)
     app.state.backend = backend
     app.state.library = QueryLibrary.load()
     app.state.settings = Settings(base_iri=base) if base else Settings()

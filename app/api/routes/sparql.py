@@ -212,9 +212,9 @@ async def sparql(request: Request, backend: BackendDep, library: LibraryDep, set
     text, params = await read_request(request)
     if text is None:
         return JSONResponse(USAGE)
-    form = check_query(text)
+    named = library.named(text)  # the project's own text needs no reading for updates, SERVICE or depth
+    form = named.form if named else check_query(text)
     dataset = requested_dataset(params)
     fmt = choose_format(request, params, form)
-    named = library.named(text) is not None
-    return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset, named)
+    return await run_in_threadpool(execute, backend, settings, text, form, fmt, dataset, named is not None)
 
