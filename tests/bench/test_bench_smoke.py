@@ -94,3 +94,14 @@ def test_rdflib_baseline_runs_the_same_sparql(synthetic):
     chosen = [t for t in bench.sparql_targets() if t.name in ("rq:compare-funding", "rq:compare-kpis", "rq:regions")]
     figures = bench.measure_rdflib(dataset, chosen, runs=1, warmup=0, budget_s=30, probe_timeout_s=30)
     assert all(f["runs"] == 1 and f["errors"] == 0 for f in figures.values()), figures
+
+
+def test_plan_cost_lists_the_profile_queries_with_their_parse_and_plan_time(capsys):
+    import plan_cost
+
+    assert plan_cost.main([f"/regions/{bench.region_slug(1)}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    total = lines[-1]
+    assert "parse + plan summed" in total
+    queries = int(total.split(": ", 1)[1].split(" queries")[0])
+    assert queries > 5 and len([line for line in lines if " OPTIONAL " in line]) == queries
