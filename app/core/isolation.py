@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from contextlib import contextmanager
 import os
 import queue
 import signal
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
