@@ -212,8 +212,8 @@ class NamedQuery:
         if len(terms) > MAX_LIST:
             raise ParameterError(f"at most {MAX_LIST} values of {name!r} in one query; got {len(terms)}")
         block = f"VALUES ?{parameter.variable} {{ {' '.join(term_to_sparql(term) for term in terms)} }}"
-        at = where_group_start(self.text)
-        return f"{self.text[:at]} {block} {self.text[at:]}", self.bind(others or {}, exclude=(name,))
+        head, tail = self._around_bindings
+        return f"{head} {block} {tail}", self.bind(others or {}, exclude=(name,))
 
 
 def values_order(row: dict) -> tuple:
