@@ -11,10 +11,12 @@ a 1M-triple graph is read in a few large answers rather than in a hundred small 
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from sys import intern
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
@@ -48,15 +50,14 @@ class GraphReader:
         self.values_query = library.get("search-values")
         self.parts_query = library.get("search-part-properties")
 
-    def values(self, prop) -> Iterator[tuple[str, str, str]]:
-        """(resource, value, language) for every resource with a value of `prop`."""
+    def pages(self, prop) -> Iterator[list[tuple[str, str, str]]]:
+        """(resource, value, language) for every resource with a value of `prop`, a page at a time."""
         text, bindings = self.values_query.text, self.values_query.bind({"property": str(prop)})
         offset = 0
         while True:
             rows = self.backend.values(f"{text}\nLIMIT {self.page_size} OFFSET {offset}", bindings,
                                        max_rows=self.page_size).rows
-            for row in rows:
-                yield row["resource"], str(row["value"]), row.get("lang") or ""
+            yield [(row["resource"], str(row["value"]), row.get("lang") or "") for row in rows]
             if len(rows) < self.page_size:
                 return
             offset += self.page_size
@@ -82,70 +83,94 @@ def main_type(types: set[str], supers: dict[str, set[str]]) -> str | None:
     return (own or sorted(specific) or [None])[0]
 
 
+class Gathered:
+    """What the answers say, folded in page by page as they arrive (a whole answer is never held: at 1M
+    triples the rows of all properties take more memory than the graph's store). IRIs that recur (types,
+    documents, wholes) are interned, so each is held once."""
+
+    def __init__(self, has: list[URIRef]):
+        self.has = set(has)
+        self.texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
+        self.labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.supers: dict[str, set[str]] = defaultdict(set)  # closed under transitivity by the inferred graph
+        self.documents: dict[str, set[str]] = defaultdict(set)
+        self.slugs: dict[str, str] = {}
+        self.parts: dict[str, list[str]] = defaultdict(list)
+        self._lock = threading.Lock()  # two readers fold at once
+
+    def add(self, prop: URIRef, rows: list[tuple[str, str, str]]) -> None:
+        with self._lock:
+            if prop in TEXTS:
+                field_name = TEXTS[prop]
+                named = self.labels if prop == RDFS.label else self.alt_labels if prop == SKOS.altLabel else None
+                for resource, text, lang in rows:
+                    self.texts[resource][field_name].append(text)
+                    if named is not None:
+                        named[resource].append((text, lang))
+            elif prop == RDF.type:
+                for resource, value, _ in rows:
+                    self.types[resource].add(intern(value))
+            elif prop == RDFS.subClassOf:
+                for sub, sup, _ in rows:
+                    if sub != sup:
+                        self.supers[sub].add(intern(sup))
+            elif prop == PROV.wasDerivedFrom:
+                for resource, value, _ in rows:
+                    self.documents[resource].add(intern(value))
+            elif prop == IZA.slug:
+                self.slugs.update((resource, value) for resource, value, _ in rows)
+            if prop in self.has:
+                for whole, part, _ in rows:
+                    self.parts[intern(whole)].append(part)
+            if prop in PART_OF:
+                for part, whole, _ in rows:
+                    self.parts[intern(whole)].append(part)
+
+
 def read_entries(backend: Backend, library: QueryLibrary, page_size: int = PAGE_ROWS, parallel: int = 2) -> tuple[list[Entry], Names]:
     """The entries of the index and the names of the facet values; `parallel` properties are read at a
     time (each on its own query worker)."""
     reader = GraphReader(backend, library, page_size)
     has = reader.part_properties()
+    gathered = Gathered(has)
+
+    def read(prop: URIRef) -> None:
+        for rows in reader.pages(prop):
+            gathered.add(prop, rows)
+
     wanted = [*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
     with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
-        answers = dict(zip(wanted, pool.map(lambda prop: list(reader.values(prop)), wanted)))
-
-    texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
-    labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for prop, field_name in TEXTS.items():
-        for resource, text, lang in answers[prop]:
-            texts[resource][field_name].append(text)
-            if prop in (RDFS.label, SKOS.altLabel):
-                (labels if prop == RDFS.label else alt_labels)[resource].append((text, lang))
-    types: dict[str, set[str]] = defaultdict(set)
-    for resource, value, _ in answers[RDF.type]:
-        types[resource].add(value)
-    supers: dict[str, set[str]] = defaultdict(set)  # closed under transitivity by the inferred graph
-    for sub, sup, _ in answers[RDFS.subClassOf]:
-        if sub != sup:
-            supers[sub].add(sup)
-    documents: dict[str, set[str]] = defaultdict(set)
-    for resource, value, _ in answers[PROV.wasDerivedFrom]:
-        documents[resource].add(value)
-    slugs = {resource: value for resource, value, _ in answers[IZA.slug]}
-    parts: dict[str, list[str]] = defaultdict(list)
-    for prop in has:
-        for whole, part, _ in answers[prop]:
-            parts[whole].append(part)
-    for prop in PART_OF:
-        for part, whole, _ in answers[prop]:
-            parts[whole].append(part)
-
-    names = Names(labels={iri: best_label(found) for iri, found in labels.items()})
+        list(pool.map(read, dict.fromkeys(wanted)))  # list(): a reader's error is raised here
+    names = Names(labels={iri: best_label(found) for iri, found in gathered.labels.items()})
     region_of: dict[str, set[str]] = defaultdict(set)
-    for iri, found in types.items():
-        if REGION_TYPE in found and iri in slugs:
-            slug = slugs[iri]
+    for iri, found in gathered.types.items():
+        if REGION_TYPE in found and iri in gathered.slugs:
+            slug = gathered.slugs[iri]
             label = names.labels.get(iri) or slug
-            other_names = sorted({text for text, lang in alt_labels.get(iri, ()) if lang == "nl"} - {label})
+            other_names = sorted({text for text, lang in gathered.alt_labels.get(iri, ()) if lang == "nl"} - {label})
             names.regions[slug] = (iri, f"{label} ({', '.join(other_names)})" if other_names else label)
-            for member in reachable(iri, parts):
+            for member in reachable(iri, gathered.parts):
                 region_of[member].add(slug)
     # Failing that, the one region all the resource's source documents speak of (a working group or a
     # concept quoted from a region's plan); a document read for several regions gives none.
     document_regions: dict[str, set[str]] = defaultdict(set)
     for iri, found in region_of.items():
-        for document in documents.get(iri, ()):
+        for document in gathered.documents.get(iri, ()):
             document_regions[document] |= found
-    for iri in texts:
-        if iri not in region_of and documents.get(iri):
-            found = set().union(*(document_regions.get(d, set()) for d in documents[iri]))
+    for iri in gathered.texts:
+        if iri not in region_of and gathered.documents.get(iri):
+            found = set().union(*(document_regions.get(d, set()) for d in gathered.documents[iri]))
             if len(found) == 1:
                 region_of[iri] = found
 
     # in IRI order, each field's texts by code points: equal scores rank alike, and snippets read alike, on
     # every backend (stores return a resource's values in their own order)
-    entries = [Entry(iri, names.labels.get(iri), main_type(types.get(iri, set()), supers),
+    entries = [Entry(iri, names.labels.get(iri), main_type(gathered.types.get(iri, set()), gathered.supers),
                      **{name: sorted(found) for name, found in fields.items()},
-                     regions=sorted(region_of.get(iri, ())), documents=sorted(documents.get(iri, ())))
-               for iri, fields in sorted(texts.items())]
+                     regions=sorted(region_of.get(iri, ())), documents=sorted(gathered.documents.get(iri, ())))
+               for iri, fields in sorted(gathered.texts.items())]
     return entries, names
 
 
