@@ -143,12 +143,13 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int = PAGE_
     wanted = [*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
     with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
         list(pool.map(read, dict.fromkeys(wanted)))  # list(): a reader's error is raised here
-    names = Names(labels={iri: best_label(found) for iri, found in gathered.labels.items()})
+    labels = {iri: best_label(found) for iri, found in gathered.labels.items()}
+    names = Names()
     region_of: dict[str, set[str]] = defaultdict(set)
     for iri, found in gathered.types.items():
         if REGION_TYPE in found and iri in gathered.slugs:
             slug = gathered.slugs[iri]
-            label = names.labels.get(iri) or slug
+            label = labels.get(iri) or slug
             other_names = sorted({text for text, lang in gathered.alt_labels.get(iri, ()) if lang == "nl"} - {label})
             names.regions[slug] = (iri, f"{label} ({', '.join(other_names)})" if other_names else label)
             for member in reachable(iri, gathered.parts):
@@ -167,10 +168,12 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int = PAGE_
 
     # in IRI order, each field's texts by code points: equal scores rank alike, and snippets read alike, on
     # every backend (stores return a resource's values in their own order)
-    entries = [Entry(iri, names.labels.get(iri), main_type(gathered.types.get(iri, set()), gathered.supers),
+    entries = [Entry(iri, labels.get(iri), main_type(gathered.types.get(iri, set()), gathered.supers),
                      **{name: sorted(found) for name, found in fields.items()},
                      regions=sorted(region_of.get(iri, ())), documents=sorted(gathered.documents.get(iri, ())))
                for iri, fields in sorted(gathered.texts.items())]
+    # the names a hit and the facets show for its type and documents (every resource's label is in its entry)
+    names.labels = {iri: labels[iri] for entry in entries for iri in (entry.type, *entry.documents) if iri in labels}
     return entries, names
 
 
