@@ -30,6 +30,10 @@ TSV = ox.QueryResultsFormat.TSV
 # solutions: between two JSON solutions, before each XML one, after the header line and each row of CSV
 # and TSV. They may also occur inside values, so the count is an upper bound of the rows written (TSV
 # escapes line breaks, so there it is exact).
+# Largest answer (IZA_MAX_RESULT_BYTES): Oxigraph's CONSTRUCT keeps every triple it has produced until the
+# answer is done (about 6 bytes of memory per byte of Turtle written), so this bounds what a whole-graph
+# CONSTRUCT holds before it is refused (bench/README.md, memory at 1M).
+MAX_RESULT_BYTES = 20_000_000
 ROW_SEPARATORS = {ox.QueryResultsFormat.JSON: (b"},{", -1), ox.QueryResultsFormat.XML: (b"<result>", 0),
                   ox.QueryResultsFormat.CSV: (b"\n", 1), TSV: (b"\n", 1)}
 
@@ -137,7 +141,7 @@ def encode(term) -> tuple:
 
 
 def answer(store: ox.Store, kind: str, text: str, default_graphs=None, named_graphs=None, media_type: str | None = None,
-           max_rows: int = 10_000, max_bytes: int = 50_000_000) -> tuple:
+           max_rows: int = 10_000, max_bytes: int = MAX_RESULT_BYTES) -> tuple:
     """Run `text` on the dataset of `default_graphs` and `named_graphs` (both None: the union of the named
     graphs; see sparql_text.oxigraph_dataset) and answer as `kind` asks:
 

@@ -49,7 +49,7 @@ import pyoxigraph as ox
 from app.api.limits import QueryTimeout, in_thread
 from app.backends.base import BackendError, BackendUnavailable
 from app.backends.embedded import AnsweringBackend
-from app.backends.store_answers import answer
+from app.backends.store_answers import MAX_RESULT_BYTES, answer
 from app.core.query_worker import fork_worker, load
 from app.loader import RDF_SUFFIXES, ROOT, LoadError, ProjectGraph, graph_name
 
@@ -89,7 +89,7 @@ class IsolationLimits:
     queue_wait_s: float = 2.0
     api_queue_wait_s: float = 30.0
     max_rows: int = 10_000
-    max_result_bytes: int = 50_000_000
+    max_result_bytes: int = MAX_RESULT_BYTES
     memory_mb: int = 1024
     worker_private_mb: int = 128
     worker_idle_s: float = 10.0

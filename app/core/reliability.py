@@ -30,6 +30,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.backends.base import ResultTooLarge
+from app.backends.store_answers import MAX_RESULT_BYTES
 from app.core.isolation import LANE, QueryCapacity, WorkerLost
 
 log = logging.getLogger("iza_kg.reliability")
@@ -43,7 +44,7 @@ class ReliabilitySettings(BaseSettings):
 
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest request body (a POSTed query or form); else 413.")
     max_url_length: int = Field(8_192, ge=256, description="Longest path plus query string; else 414 (POST long queries).")
-    max_result_bytes: int = Field(50_000_000, ge=1_000, description="Largest answer of /sparql and /queries; else 422.")
+    max_result_bytes: int = Field(MAX_RESULT_BYTES, ge=1_000, description="Largest answer of /sparql and /queries; else 422.")
     adhoc_workers: int = Field(2, ge=1, description="Worker processes for /sparql queries on the embedded graph.")
     adhoc_nice: int = Field(10, ge=0, le=19, description="CPU priority (nice) of the /sparql worker processes.")
     queue_wait_s: float = Field(2.0, gt=0, description="Longest wait for a free /sparql query worker; else 503.")

@@ -27,7 +27,7 @@ from app.queries import QueryLibrary
 from app.search.index import Entry
 
 REGION_TYPE = str(IZA.ZorgkantoorRegion)
-PAGE_ROWS = 50_000  # rows of (resource, value, language) per answer: within IZA_MAX_RESULT_BYTES for long quotes
+PAGE_ROWS = 20_000  # rows of (resource, value, language) per answer: 1,000 bytes a row within IZA_MAX_RESULT_BYTES
 # property -> the field of the index its texts go to
 TEXTS = {RDFS.label: "labels", SKOS.prefLabel: "labels", SKOS.altLabel: "labels", SKOS.definition: "texts",
          DCTERMS.description: "texts", RDFS.comment: "texts", IZA.sourceQuote: "quotes"}
