@@ -26,14 +26,14 @@ RDF_FORMATS = {f.media_type: f for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRI
                                          ox.RdfFormat.RDF_XML)}
 PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIX_MAP.items()}
 TSV = ox.QueryResultsFormat.TSV
-# Bytes that pyoxigraph's writers put once per solution, and how many more (or fewer) there are than
-# solutions: between two JSON solutions, before each XML one, after the header line and each row of CSV
-# and TSV. They may also occur inside values, so the count is an upper bound of the rows written (TSV
-# escapes line breaks, so there it is exact).
 # Largest answer (IZA_MAX_RESULT_BYTES): Oxigraph's CONSTRUCT keeps every triple it has produced until the
 # answer is done (about 6 bytes of memory per byte of Turtle written), so this bounds what a whole-graph
 # CONSTRUCT holds before it is refused (bench/README.md, memory at 1M).
 MAX_RESULT_BYTES = 20_000_000
+# Bytes that pyoxigraph's writers put once per solution, and how many more (or fewer) there are than
+# solutions: between two JSON solutions, before each XML one, after the header line and each row of CSV
+# and TSV. They may also occur inside values, so the count is an upper bound of the rows written (TSV
+# escapes line breaks, so there it is exact).
 ROW_SEPARATORS = {ox.QueryResultsFormat.JSON: (b"},{", -1), ox.QueryResultsFormat.XML: (b"<result>", 0),
                   ox.QueryResultsFormat.CSV: (b"\n", 1), TSV: (b"\n", 1)}
 
