@@ -90,6 +90,8 @@ class Gathered:
 
     def __init__(self, has: list[URIRef]):
         self.has = set(has)
+        # the properties to read, each once: the texts, then what types, places and links the resources
+        self.properties = list(dict.fromkeys([*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]))
         self.texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"labels": [], "texts": [], "quotes": []})
         self.labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.alt_labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -133,16 +135,14 @@ def read_entries(backend: Backend, library: QueryLibrary, page_size: int = PAGE_
     """The entries of the index and the names of the facet values; `parallel` properties are read at a
     time (each on its own query worker)."""
     reader = GraphReader(backend, library, page_size)
-    has = reader.part_properties()
-    gathered = Gathered(has)
+    gathered = Gathered(reader.part_properties())
 
     def read(prop: URIRef) -> None:
         for rows in reader.pages(prop):
             gathered.add(prop, rows)
 
-    wanted = [*TEXTS, RDF.type, RDFS.subClassOf, PROV.wasDerivedFrom, IZA.slug, *has, *PART_OF]
     with ThreadPoolExecutor(parallel, thread_name_prefix="iza-search-read") as pool:
-        list(pool.map(read, dict.fromkeys(wanted)))  # list(): a reader's error is raised here
+        list(pool.map(read, gathered.properties))  # list(): a reader's error is raised here
     labels = {iri: best_label(found) for iri, found in gathered.labels.items()}
     names = Names()
     region_of: dict[str, set[str]] = defaultdict(set)
