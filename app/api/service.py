@@ -66,8 +66,9 @@ SECTIONS = (
 )
 SECTION_NAMES = tuple(s.name for s in SECTIONS)
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="iza-gather")  # GraphService.gather; never waits on itself
-# Answers of the parameterless lookup queries, per embedded backend (see GraphService.lookup).
-_LOOKUPS: "weakref.WeakKeyDictionary[Backend, dict[str, list[dict]]]" = weakref.WeakKeyDictionary()
+# Answers of the parameterless lookup queries per backend, with the contents version they were asked under
+# (see GraphService.lookup).
+_LOOKUPS: "weakref.WeakKeyDictionary[Backend, tuple[object, dict[str, list[dict]]]]" = weakref.WeakKeyDictionary()
 _LOOKUPS_LOCK = threading.Lock()
 
 
@@ -142,13 +143,15 @@ class GraphService:
     def lookup(self, name: str) -> list[dict]:
         """Rows of a parameterless query that routes consult to resolve slugs (regions, themes, frameworks).
 
-        The embedded graph does not change while a backend serves it (a reload brings a new backend into
-        app.state), so its answers are kept per backend and every route after the first resolves a slug
-        without asking the store; a remote server is asked every time."""
-        if self.backend.name != "embedded":
-            return self.run(name)
+        They are kept per backend for as long as its `contents_version` stays the same: for the embedded graph,
+        as long as the backend serves it; for a remote server, until the backend lists its graphs again (every
+        minute). So a route resolves a slug without asking the store for it each time."""
+        version = self.backend.contents_version()
         with _LOOKUPS_LOCK:
-            known = _LOOKUPS.setdefault(self.backend, {})
+            kept = _LOOKUPS.get(self.backend)
+            if kept is None or kept[0] != version:
+                kept = _LOOKUPS[self.backend] = (version, {})
+        known = kept[1]
         if name not in known:
             known[name] = self.run(name)
         return [dict(row) for row in known[name]]

@@ -110,4 +110,10 @@ class Backend(Protocol):
     def reread(self) -> None:
         """Forget what the backend remembers of the store's contents (a remote server's graphs changed)."""
 
+    def contents_version(self) -> object:
+        """A value that changes whenever the store's contents may have changed since the backend last looked,
+        so that answers kept for one value (the slug lookups) are asked again under the next. An embedded store
+        never changes under its backend (a reload puts a new backend in service); a remote server is looked at
+        again every minute, and on `reread`."""
+
     def close(self) -> None: ...

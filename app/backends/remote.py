@@ -111,6 +111,11 @@ class RemoteBackend:
         with self._graphs_lock:
             self._graphs_asked = -math.inf
 
+    def contents_version(self) -> object:
+        """When the server's graphs were last listed: a new value every minute, or after `reread`."""
+        self.project_graphs()
+        return self._graphs_asked
+
     def _dataset(self, text: str, dataset: QueryDataset | None) -> QueryDataset | None:
         """The dataset to send: the one asked for (protocol parameters, else the query's FROM clauses) or the
         union of the project's graphs (None where the server's default graph is just that), never with other

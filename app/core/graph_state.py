@@ -114,6 +114,9 @@ class RetryingBackend:
     def reread(self) -> None:
         self.inner.reread()
 
+    def contents_version(self) -> object:
+        return self.inner.contents_version()
+
     def close(self) -> None:
         self.inner.close()
 

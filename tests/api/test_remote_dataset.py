@@ -9,7 +9,7 @@ import pytest
 
 from app.backends.remote import RemoteBackend
 from app.core.publish import publish
-from tests.api.conftest import free_port, start_oxigraph
+from tests.api.conftest import free_port, make_client, start_oxigraph
 
 FOREIGN = "http://example.org/another-dataset"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -63,3 +63,37 @@ def test_a_server_whose_default_graph_is_empty_is_asked_with_the_projects_graphs
     publish(project, None, f"{base}/query")
     backend = RemoteBackend(f"{base}/query")
     assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+
+
+NEW_REGION = """<https://w3id.org/iza-kg/id/regio/proefregio> a <https://w3id.org/iza-kg/def/ZorgkantoorRegion> ;
+    <https://w3id.org/iza-kg/def/slug> "proefregio" ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "Proefregio"@nl ."""
+
+
+def test_slugs_are_looked_up_once_per_listing_of_the_servers_graphs(server, project):
+    """A route resolves a region's slug from the regions the backend looked up when it last listed the server's
+    graphs (every minute, or on reread), not by asking the server again at each request; a region published
+    since is found once the graphs are listed again."""
+    base = server("--union-default-graph")
+    publish(project, None, f"{base}/query")
+    asked: list[str] = []
+
+    class Counting(RemoteBackend):
+        def _json_answer(self, wrapper):
+            asked.append(wrapper.queryString)
+            return super()._json_answer(wrapper)
+
+    backend = Counting(f"{base}/query")
+    client = make_client(backend)
+    assert client.get("/regions/gooi-en-vechtstreek").status_code == 200
+    asked.clear()
+    assert client.get("/regions/gooi-en-vechtstreek").status_code == 200
+    assert client.get("/compare", params={"regions": "gooi-en-vechtstreek,midden-nederland"}).status_code == 200
+    assert not [text for text in asked if "?region ?slug ?label ?cbsCode" in text], "the regions were asked again"
+
+    response = httpx.put(f"{base}/store", params={"graph": "https://w3id.org/iza-kg/graph/proefregio"},
+                         content=NEW_REGION, headers={"Content-Type": "text/turtle"})
+    assert response.status_code in (201, 204), response.text
+    assert client.get("/regions/proefregio").status_code == 404
+    backend.reread()
+    assert client.get("/regions/proefregio").status_code == 200
