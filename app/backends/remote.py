@@ -18,6 +18,7 @@ the same query in the same order each time, which the servers tried do for an un
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import re
@@ -163,8 +164,8 @@ class RemoteBackend:
             if self.max_result_bytes is None:
                 return response.response.read()
             data = response.response.read(self.max_result_bytes + 1)
-        except OSError as error:
-            raise BackendError(f"unreadable answer from {self.endpoint}: {error}") from None
+        except (OSError, http.client.HTTPException) as error:  # a connection lost mid-answer: IncompleteRead
+            raise BackendError(f"unreadable answer from {self.endpoint}: {error!r}") from None
         finally:
             response.response.close()
         if len(data) > self.max_result_bytes:

@@ -1,5 +1,7 @@
 """Errors and limits: a remote endpoint that is down, the time limit, the result cap."""
 
+import socket
+import threading
 import time
 
 from app.backends.remote import RemoteBackend
@@ -21,6 +23,32 @@ def test_remote_endpoint_down_is_503_with_its_address_and_the_api_stays_up():
         assert response.json()["endpoint"] == endpoint and endpoint in response.json()["detail"]
     assert client.get("/").status_code == 200
     assert client.get("/queries").status_code == 200
+
+
+def test_an_answer_cut_off_by_the_server_is_502_naming_the_endpoint():
+    """A server that drops the connection halfway through an answer gives a 502 with a JSON body, not a 500."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+
+    def cut_off_answers():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                   b"Transfer-Encoding: chunked\r\n\r\n100\r\n{\"head\": {\"vars\"")
+
+    threading.Thread(target=cut_off_answers, daemon=True).start()
+    try:
+        client = make_client(RemoteBackend(endpoint, timeout_s=2), Settings(sparql_endpoint=endpoint))
+        response = client.get("/regions")
+        assert response.status_code == 502, response.text
+        assert "unreadable answer" in response.json()["detail"] and endpoint in response.json()["detail"]
+    finally:
+        listener.close()
 
 
 def test_a_query_past_the_time_limit_is_stopped_and_others_are_served(embedded_backend):
