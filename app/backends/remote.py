@@ -40,7 +40,7 @@ from app.backends.base import (
     ResultTooLarge, SelectResult, Table,
 )
 from app.backends.binding import bind_with_values, term_to_sparql
-from app.backends.sparql_text import dataset_clauses, mask, query_form
+from app.backends.sparql_text import dataset_clauses, mask, query_form, without_comments
 from app.backends.store_answers import PREFIXES, RDF_FORMATS, RESULT_FORMATS, serialized_solutions
 from app.namespaces import BASE
 from app.results import json_value
@@ -62,11 +62,6 @@ WHERE {{
 # The LIMIT and OFFSET a query ends with (either order), read on the masked text.
 TAIL_MODIFIERS = re.compile(r"(?:\s*\b(LIMIT|OFFSET)\s+(\d+))+\s*$", re.IGNORECASE)
 TAIL_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\s+(\d+)", re.IGNORECASE)
-
-def strip_comment_lines(query: str) -> str:
-    """Drop whole-line comments: SPARQLWrapper guesses the query form from the first keyword-like word,
-    comments included, and would send a query whose header says "addresses" as an update (ADD)."""
-    return "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
 
 
 class RemoteBackend:
@@ -138,7 +133,9 @@ class RemoteBackend:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setTimeout(max(1, math.ceil(self.timeout_s)))  # whole seconds; 0 would mean no timeout
-        wrapper.setQuery(strip_comment_lines(text))
+        # without comments: SPARQLWrapper guesses the query form from the first keyword-like word, comments
+        # included, and would send a query whose header says "addresses" as an update (ADD)
+        wrapper.setQuery(without_comments(text))
         wrapper.setReturnFormat(return_format)
         wrapper.setOnlyConneg(True)  # the format by Accept only: Virtuoso refuses format=turtle for CONSTRUCT (406)
         if dataset:  # sent as default-graph-uri / named-graph-uri, which replace the query's FROM clauses

@@ -31,6 +31,12 @@ def mask(text: str) -> str:
     return OPAQUE.sub(lambda match: NOT_NEWLINE.sub(" ", match.group()), text)
 
 
+def without_comments(text: str) -> str:
+    """The text with its comments taken out (a `#` inside an IRI or a string stays), lines kept, so a parser's
+    line numbers still point into the text as written."""
+    return OPAQUE.sub(lambda match: "" if match.group().startswith("#") else match.group(), text)
+
+
 def keyword(word: str) -> re.Pattern:
     # Not after ? $ : _ @ or a letter (variables, prefixed names, bnode labels, language tags),
     # not followed by : or a name character (a prefix such as `service:`).

@@ -6,7 +6,6 @@ from rdflib import Literal, URIRef
 from app.backends.base import QuerySyntaxError
 from app.backends.binding import bind_with_values
 from app.backends.embedded import EmbeddedBackend
-from app.backends.remote import strip_comment_lines
 
 
 def test_values_go_into_the_where_group_not_the_construct_template():
@@ -33,8 +32,3 @@ def test_an_injection_attempt_is_only_ever_a_value(project):
     result = backend.select("PREFIX iza: <https://w3id.org/iza-kg/def/>\n"
                             "SELECT ?m WHERE { ?m iza:cbsCode ?code }", {"code": attack})
     assert result.rows == []
-
-
-def test_whole_line_comments_are_dropped_for_the_remote_server():
-    query = "#+ summary: which plan addresses this\nPREFIX ex: <urn:ex#>\nSELECT ?s WHERE { ?s ex:p <urn:ex#o> }"
-    assert strip_comment_lines(query) == "PREFIX ex: <urn:ex#>\nSELECT ?s WHERE { ?s ex:p <urn:ex#o> }"

@@ -3,7 +3,7 @@
 import pytest
 
 from app.backends.sparql_text import (
-    braces, calls_service, dataset_clauses, looks_like_update, mask, names_dataset, query_form,
+    braces, calls_service, dataset_clauses, looks_like_update, mask, names_dataset, query_form, without_comments,
 )
 
 TRICKY = (
@@ -20,6 +20,16 @@ def test_mask_keeps_length_and_lines_and_blanks_comments_strings_and_iris():
     assert len(masked) == len(TRICKY) and masked.count("\n") == TRICKY.count("\n")
     assert "SERVICE" not in masked.replace("?service", "").replace("service:", "")
     assert "FILTER(?o < 3 && ?o > 1)" in masked  # comparison operators are not IRIs
+
+
+def test_without_comments_drops_comments_and_keeps_lines_iris_and_strings():
+    stripped = without_comments(TRICKY + "  # the end")
+    assert stripped.count("\n") == TRICKY.count("\n")
+    assert stripped.splitlines()[1] == ""  # the comment line
+    assert stripped.splitlines()[0] == "PREFIX service: <http://example.org/SERVICE#FROM>"
+    assert '"a \\" SERVICE }"' in stripped and stripped.rstrip().endswith("FILTER(?o < 3 && ?o > 1) }")
+    header = "#+ summary: which plan addresses this\n"  # SPARQLWrapper would take "addresses" for an update
+    assert query_form(mask(without_comments(header + "SELECT ?s WHERE { ?s ?p ?o }"))) == "SELECT"
 
 
 def test_keywords_inside_comments_strings_iris_and_names_are_not_keywords():

@@ -151,6 +151,13 @@ def test_syntax_error_is_400_with_the_parsers_message(client):
     assert "syntax error" in detail.lower() and "1:" in detail  # the parser's position: line 1
 
 
+def test_a_syntax_error_after_comments_is_reported_at_its_line_as_written(client):
+    query = "# which regions\n# (a comment the store never sees)\nSELECT * WHERE {\n  ?s ?p \n}"
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "5:" in response.json()["detail"]  # line 5, where the object is missing, counting the comments
+
+
 def test_unacceptable_format_is_406(client):
     assert client.get("/sparql", params={"query": COUNT_REGIONS}, headers={"Accept": "image/png"}).status_code == 406
 
