@@ -4,9 +4,13 @@ times faster), with the project's graphs named wherever it holds more or its def
 
 from __future__ import annotations
 
+import threading
+import time
+
 import httpx
 import pytest
 
+from app.backends import remote
 from app.backends.remote import RemoteBackend
 from app.core.publish import publish
 from tests.api.conftest import free_port, make_client, start_oxigraph
@@ -97,3 +101,32 @@ def test_slugs_are_looked_up_once_per_listing_of_the_servers_graphs(server, proj
     assert client.get("/regions/proefregio").status_code == 404
     backend.reread()
     assert client.get("/regions/proefregio").status_code == 200
+
+
+def test_an_old_list_of_graphs_is_renewed_in_the_background_while_queries_go_on(server, project, monkeypatch):
+    """Listing the graphs counts every triple on the server (seconds on a large graph): once the list is old,
+    queries are answered with it while it is listed again, and answers after that use the new list."""
+    base = server("--union-default-graph")
+    publish(project, None, f"{base}/query")
+    relisted = threading.Event()
+
+    class SlowToList(RemoteBackend):
+        def _list_graphs(self):
+            if threading.current_thread().name == "iza-list-graphs":
+                time.sleep(2)
+                relisted.set()
+            return super()._list_graphs()
+
+    backend = SlowToList(f"{base}/query")
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+    version = backend.contents_version()
+    monkeypatch.setattr(remote, "GRAPHS_KNOWN_S", 0.1)
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
+    assert time.monotonic() - started < 1.5, "the query waited for the list of graphs"
+    assert relisted.wait(10)
+    deadline = time.monotonic() + 10
+    while backend.contents_version() == version and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert backend.contents_version() != version
