@@ -81,6 +81,7 @@ class RemoteBackend:
         self._graphs_asked = -math.inf
         self._graphs_lock = threading.Lock()
         self._relisting = False  # a listing of the graphs runs in the background
+        self._rereads = 0  # how often `reread` was called: a listing begun before one is dropped
         self._cap: int | None = None  # the server's row cap, once an answer has shown it
         self._uncut_up_to = 0  # answers of this many triples were seen whole
 
@@ -100,7 +101,7 @@ class RemoteBackend:
                 self._graphs, self._default_is_ours, self._graphs_asked = self._list_graphs()
             elif not self._relisting:
                 self._relisting = True
-                threading.Thread(target=self._relist, name="iza-list-graphs", daemon=True).start()
+                threading.Thread(target=self._relist, args=(self._rereads,), name="iza-list-graphs", daemon=True).start()
             return self._graphs
 
     def _list_graphs(self) -> tuple[tuple[str, ...], bool, float]:
@@ -112,11 +113,12 @@ class RemoteBackend:
         default_is_ours = bool(graphs) and len(graphs) == len(sizes) and self._default_graph_size() == sum(sizes.values())
         return graphs, default_is_ours, time.monotonic() if graphs else -math.inf
 
-    def _relist(self) -> None:
+    def _relist(self, rereads: int) -> None:
         try:
             listed = self._list_graphs()
             with self._graphs_lock:
-                self._graphs, self._default_is_ours, self._graphs_asked = listed
+                if rereads == self._rereads:  # else the graphs may have changed while they were counted
+                    self._graphs, self._default_is_ours, self._graphs_asked = listed
         except BackendError as error:  # the known list stays in use; the next query tries again
             log.warning("the project's graphs on %s were not listed again: %s", self.endpoint, error)
         finally:
@@ -131,6 +133,7 @@ class RemoteBackend:
         """List the project's graphs again at the next query, which waits for the list."""
         with self._graphs_lock:
             self._graphs, self._graphs_asked = (), -math.inf
+            self._rereads += 1
 
     def contents_version(self) -> object:
         """When the server's graphs were last listed: a new value every minute, or after `reread`."""

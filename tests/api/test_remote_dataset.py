@@ -130,3 +130,33 @@ def test_an_old_list_of_graphs_is_renewed_in_the_background_while_queries_go_on(
     while backend.contents_version() == version and time.monotonic() < deadline:
         time.sleep(0.05)
     assert backend.contents_version() != version
+
+
+def test_a_listing_begun_before_a_reread_does_not_replace_the_list_made_after_it(server, project, monkeypatch):
+    base = server("--union-default-graph")
+    publish(project, None, f"{base}/query")
+    done = threading.Event()
+
+    class ListsThenWaits(RemoteBackend):
+        def _list_graphs(self):
+            listed = super()._list_graphs()
+            if threading.current_thread().name == "iza-list-graphs":
+                time.sleep(1.5)
+                done.set()
+            return listed
+
+    backend = ListsThenWaits(f"{base}/query")
+    backend.values(COUNT)
+    monkeypatch.setattr(remote, "GRAPHS_KNOWN_S", 0.1)
+    time.sleep(0.2)
+    backend.values(COUNT)  # the old list is listed again in the background, before the graph below exists
+    monkeypatch.setattr(remote, "GRAPHS_KNOWN_S", 60.0)
+    new_graph = "https://w3id.org/iza-kg/graph/proefregio"
+    response = httpx.put(f"{base}/store", params={"graph": new_graph}, content=NEW_REGION,
+                         headers={"Content-Type": "text/turtle"})
+    assert response.status_code in (201, 204), response.text
+    backend.reread()
+    assert new_graph in backend.project_graphs()
+    assert done.wait(10)
+    time.sleep(0.1)
+    assert new_graph in backend.project_graphs()
