@@ -1,10 +1,15 @@
 """How much of a route's query time is Oxigraph parsing and planning its texts, not reading the graph.
 
     python bench/plan_cost.py [/regions/synthetische-regio-01]
+    python bench/plan_cost.py --chains
 
 Records the queries the API runs for the route (as bench/run.py does for its bare figure) on the 10k
 synthetic graph, then runs each text on a store with no triples, where evaluating costs next to nothing,
 and prints each query's p50 and their sum. The cost does not depend on the size of the graph.
+
+With --chains: how the cost grows with the number of single-pattern OPTIONALs in one group, all on the
+same variable (as a query lists a resource's attributes) and each on a variable of its own
+(docs/queries.md, "Planning time").
 """
 
 from __future__ import annotations
@@ -34,7 +39,23 @@ def plan_cost_ms(text: str, runs: int = 15) -> float:
     return statistics.median(times)
 
 
+def chain(optionals: int, shared: bool) -> str:
+    """A query with `optionals` OPTIONALs after one pattern, on its subject (shared) or each on its own."""
+    subject = (lambda i: "?item") if shared else (lambda i: f"?other{i}")
+    patterns = "\n".join(f"  OPTIONAL {{ {subject(i)} <urn:x:p{i}> ?value{i} }}" for i in range(optionals))
+    return f"SELECT * WHERE {{\n  ?item <urn:x:type> ?type .\n{patterns}\n}}"
+
+
+def chains(lengths=(4, 8, 16, 32)) -> int:
+    print("OPTIONALs  on one variable  each on its own")
+    for length in lengths:
+        print(f"{length:9}  {plan_cost_ms(chain(length, True)):10.2f} ms  {plan_cost_ms(chain(length, False)):10.2f} ms")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--chains"]:
+        return chains()
     path = argv[0] if argv else f"/regions/{bench.region_slug(1)}"
     nt, _ = bench.ensure_generated("10k", bench.SIZES["10k"])
     store = load(source_list(source_files(bench.sources(nt))))

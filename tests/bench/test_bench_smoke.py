@@ -105,3 +105,13 @@ def test_plan_cost_lists_the_profile_queries_with_their_parse_and_plan_time(caps
     assert "parse + plan summed" in total
     queries = int(total.split(": ", 1)[1].split(" queries")[0])
     assert queries > 5 and len([line for line in lines if " OPTIONAL " in line]) == queries
+
+
+def test_plan_cost_chains_lists_optional_chains_by_length(capsys):
+    import plan_cost
+
+    assert plan_cost.chains(lengths=(2, 4)) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["2", "4"] and all(row[2] == row[4] == "ms" for row in rows)
+    assert plan_cost.chain(3, shared=True).count("OPTIONAL { ?item ") == 3
+    assert plan_cost.chain(3, shared=False).count("OPTIONAL { ?other") == 3
