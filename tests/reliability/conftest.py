@@ -31,6 +31,9 @@ def served():
 
 @pytest.fixture(scope="session")
 def client():
-    """A TestClient of the app with its lifespan (workers started)."""
-    with TestClient(build()) as test_client:
+    """A TestClient of the app with its lifespan (workers started). Its queries wait up to 5 s for an adhoc
+    worker: the hostile-input tests follow each other closely, and on a busy CI machine both workers were
+    once still taken by earlier queries when a test's valid query arrived (a 503 after the 0.5 s wait). The
+    refusal when every worker is busy is tested on `served`."""
+    with TestClient(build(queue_wait_s=5)) as test_client:
         yield test_client
