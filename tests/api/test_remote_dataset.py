@@ -36,11 +36,15 @@ def server(tmp_path):
         process.wait(timeout=10)
 
 
-def add_foreign_graph(base: str) -> None:
-    body = '<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "vreemd" .'
-    response = httpx.put(f"{base}/store", params={"graph": FOREIGN}, content=body,
-                         headers={"Content-Type": "application/n-triples"})
+def put_graph(base: str, graph: str, turtle: str) -> None:
+    """Put a graph on the server behind the backend's back (Graph Store Protocol)."""
+    response = httpx.put(f"{base}/store", params={"graph": graph}, content=turtle,
+                         headers={"Content-Type": "text/turtle"})
     assert response.status_code in (201, 204), response.text
+
+
+def add_foreign_graph(base: str) -> None:
+    put_graph(base, FOREIGN, '<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "vreemd" .')
 
 
 def test_a_union_default_graph_of_only_the_projects_graphs_answers_as_the_project(server, project):
@@ -69,6 +73,7 @@ def test_a_server_whose_default_graph_is_empty_is_asked_with_the_projects_graphs
     assert int(backend.values(COUNT).rows[0]["n"]) == len(project)
 
 
+NEW_GRAPH = "https://w3id.org/iza-kg/graph/proefregio"
 NEW_REGION = """<https://w3id.org/iza-kg/id/regio/proefregio> a <https://w3id.org/iza-kg/def/ZorgkantoorRegion> ;
     <https://w3id.org/iza-kg/def/slug> "proefregio" ;
     <http://www.w3.org/2000/01/rdf-schema#label> "Proefregio"@nl ."""
@@ -95,9 +100,7 @@ def test_slugs_are_looked_up_once_per_listing_of_the_servers_graphs(server, proj
     assert client.get("/compare", params={"regions": "gooi-en-vechtstreek,midden-nederland"}).status_code == 200
     assert not [text for text in asked if "?region ?slug ?label ?cbsCode" in text], "the regions were asked again"
 
-    response = httpx.put(f"{base}/store", params={"graph": "https://w3id.org/iza-kg/graph/proefregio"},
-                         content=NEW_REGION, headers={"Content-Type": "text/turtle"})
-    assert response.status_code in (201, 204), response.text
+    put_graph(base, NEW_GRAPH, NEW_REGION)
     assert client.get("/regions/proefregio").status_code == 404
     backend.reread()
     assert client.get("/regions/proefregio").status_code == 200
@@ -151,12 +154,9 @@ def test_a_listing_begun_before_a_reread_does_not_replace_the_list_made_after_it
     time.sleep(0.2)
     backend.values(COUNT)  # the old list is listed again in the background, before the graph below exists
     monkeypatch.setattr(remote, "GRAPHS_KNOWN_S", 60.0)
-    new_graph = "https://w3id.org/iza-kg/graph/proefregio"
-    response = httpx.put(f"{base}/store", params={"graph": new_graph}, content=NEW_REGION,
-                         headers={"Content-Type": "text/turtle"})
-    assert response.status_code in (201, 204), response.text
+    put_graph(base, NEW_GRAPH, NEW_REGION)
     backend.reread()
-    assert new_graph in backend.project_graphs()
+    assert NEW_GRAPH in backend.project_graphs()
     assert done.wait(10)
     time.sleep(0.1)
-    assert new_graph in backend.project_graphs()
+    assert NEW_GRAPH in backend.project_graphs()
