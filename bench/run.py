@@ -958,15 +958,22 @@ def targets(results: dict) -> list[dict]:
         found.append(check("1M embedded: /compare 3 regions p50", p50(big, "embedded", "compare-3"), 40, "ms"))
         found.append(check("1M embedded: /compare 31 regions p50", p50(big, "embedded", "compare-31"), 250, "ms"))
         found.append(check("1M embedded: /regions/{slug} p50", p50(big, "embedded", "region-profile"), 25, "ms"))
-        measured = {k: v for k, v in big.get("embedded", {}).items() if k.startswith("rq:") and k not in RQ_NOT_TARGETED}
+        # an export (tag `export`: the whole graph, every quote) answers with rows in proportion to the graph
+        exports = {f"rq:{q.name}" for q in QueryLibrary.load() if "export" in q.tags}
+        answered = {k: v for k, v in big.get("embedded", {}).items() if k.startswith("rq:") and k not in RQ_NOT_TARGETED}
+        measured = {k: v for k, v in answered.items() if k not in exports}
         rq = {k: v["p50_ms"] for k, v in measured.items() if v["p50_ms"] is not None}
         refused = sorted(f"{k} (HTTP {', '.join(v['statuses'])})" for k, v in measured.items() if v["p50_ms"] is None)
         worst = max(rq.items(), key=lambda kv: kv[1], default=(None, None))
         over = sorted(f"{k.removeprefix('rq:')} {v:.0f}" for k, v in rq.items() if v > 100)
-        found.append(check("1M embedded: every .rq via /sparql p50 (slowest)", worst[1], 100, "ms",
+        found.append(check("1M embedded: every .rq via /sparql p50 (slowest), exports aside", worst[1], 100, "ms",
                            f"slowest {worst[0]}; {len(over)} of {len(measured)} over the limit (ms): {', '.join(over) or 'none'}"
                            + (f"; no answer: {', '.join(refused)}" if refused else "")
-                           + "".join(f"; not counted: {k} ({why})" for k, why in RQ_NOT_TARGETED.items())))
+                           + "".join(f"; not counted: {k} ({why})" for k, why in RQ_NOT_TARGETED.items())
+                           + "; exports, measured, not held to the limit (a row per triple or quote of the graph): "
+                           + ", ".join(f"{k} " + (f"{v['p50_ms']:.0f} ms" if v["p50_ms"] is not None
+                                                  else f"HTTP {', '.join(v['statuses'])}")
+                                       for k, v in sorted(answered.items()) if k in exports)))
         found.append(check("1M remote Oxigraph: /compare 3 regions p50", p50(big, "remote", "compare-3"), 120, "ms",
                            f"remote /regions/{{slug}} p50 {p50(big, 'remote', 'region-profile')} ms (measured, no target)"))
         found += search_checks(big, "embedded")
