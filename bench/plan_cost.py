@@ -14,6 +14,7 @@ same variable (as a query lists a resource's attributes) and each on a variable 
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -54,12 +55,23 @@ def chains(lengths=(4, 8, 16, 32)) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--chains"]:
+    parser = argparse.ArgumentParser(prog="bench/plan_cost.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", default=f"/regions/{bench.region_slug(1)}",
+                        help="an API path whose queries are recorded (default: a synthetic region's profile)")
+    parser.add_argument("--chains", action="store_true", help="the plan time of OPTIONAL chains by length instead")
+    args = parser.parse_args(argv)
+    if args.chains:
         return chains()
-    path = argv[0] if argv else f"/regions/{bench.region_slug(1)}"
+    path = args.path
+    if not path.startswith("/"):
+        parser.error(f"{path!r} is not an API path such as /regions/{bench.region_slug(1)}")
     nt, _ = bench.ensure_generated("10k", bench.SIZES["10k"])
     store = load(source_list(source_files(bench.sources(nt))))
-    costs = [(plan_cost_ms(text), text) for _, text in bench.recorded_queries(store, path)]
+    try:
+        recorded = bench.recorded_queries(store, path)
+    except AssertionError:
+        parser.error(f"{path} does not answer 200 on the 10k synthetic graph")
+    costs = [(plan_cost_ms(text), text) for _, text in recorded]
     for cost, text in sorted(costs, reverse=True):
         summary = next((line[12:80] for line in text.splitlines() if line.startswith("#+ summary:")), text[:68])
         print(f"{cost:7.2f} ms  {text.count('OPTIONAL'):2} OPTIONAL  {summary}")

@@ -107,6 +107,14 @@ def test_plan_cost_lists_the_profile_queries_with_their_parse_and_plan_time(caps
     assert queries > 5 and len([line for line in lines if " OPTIONAL " in line]) == queries
 
 
+def test_plan_cost_names_a_wrong_path_instead_of_failing(capsys):
+    import plan_cost
+
+    with pytest.raises(SystemExit) as stopped:
+        plan_cost.main(["regions"])
+    assert stopped.value.code == 2 and "'regions' is not an API path" in capsys.readouterr().err
+
+
 def test_plan_cost_chains_lists_optional_chains_by_length(capsys):
     import plan_cost
 
