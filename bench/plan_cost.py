@@ -69,8 +69,8 @@ def main(argv: list[str]) -> int:
     store = load(source_list(source_files(bench.sources(nt))))
     try:
         recorded = bench.recorded_queries(store, path)
-    except AssertionError:
-        parser.error(f"{path} does not answer 200 on the 10k synthetic graph")
+    except ValueError as error:
+        parser.error(f"{error} on the 10k synthetic graph")
     costs = [(plan_cost_ms(text), text) for _, text in recorded]
     for cost, text in sorted(costs, reverse=True):
         summary = next((line[12:80] for line in text.splitlines() if line.startswith("#+ summary:")), text[:68])
