@@ -40,7 +40,7 @@ PAGES = (("home", "/"), ("compare", "/vergelijk"), ("compliance", "/naleving"), 
          ("sources", "/sources"), ("search", "/zoeken"), ("sparql_editor", "/sparql-editor"))
 
 
-def get_runner(request: Request, backend: BackendDep, library: LibraryDep) -> pagedata.Runner:
+async def get_runner(request: Request, backend: BackendDep, library: LibraryDep) -> pagedata.Runner:
     """One Runner per app (its memo lives as long as the backend it asks)."""
     runner = getattr(request.app.state, "page_runner", None)
     if runner is None or runner.backend is not backend or runner.library is not library:

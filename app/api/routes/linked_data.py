@@ -130,7 +130,7 @@ class LinkedDataState:
             return self._docs
 
 
-def get_state(request: Request, backend: BackendDep, library: LibraryDep, settings: SettingsDep) -> LinkedDataState:
+async def get_state(request: Request, backend: BackendDep, library: LibraryDep, settings: SettingsDep) -> LinkedDataState:
     state = getattr(request.app.state, "linked_data", None)
     if state is None or state.backend is not backend or state.base != settings.base_iri:
         state = request.app.state.linked_data = LinkedDataState(backend, settings.base_iri, library)
