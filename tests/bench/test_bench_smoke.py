@@ -149,3 +149,11 @@ def test_exports_are_listed_beside_the_sparql_target_not_held_to_its_limit():
     served["rq:item-roles"] = {"p50_ms": 144.0, "statuses": {"200": 3}}
     missed = rq_target(bench.targets(results))
     assert not missed["pass"] and "item-roles 144" in missed["note"]
+
+
+def test_a_timed_request_that_cannot_connect_counts_as_an_error_instead_of_stopping_the_run():
+    connection = bench.Connection(f"http://127.0.0.1:{bench.free_port()}", timeout_s=2)
+    target = bench.Target("nothing-listens", "/regions", "route")
+    bench.measure(connection, [target], runs=2, warmup=0, budget_s=5, log=None)
+    assert target.statuses == {0: 2} and target.times == []
+    assert bench.summary(target)["errors"] == 2
